@@ -1,0 +1,6 @@
+/** Stream names: the one place that says which events live together. */
+export const streams = {
+  company: (companyId: string) => `company-${companyId}`,
+  /** One stream per invoice: the invoice and its reminder cases (see receivable.ts for why). */
+  receivable: (companyId: string, invoiceNumber: string) => `receivable-${companyId}-${encodeURIComponent(invoiceNumber)}`,
+};
