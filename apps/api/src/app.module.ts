@@ -1,0 +1,37 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule, AuditTrailProjection } from './audit';
+import { CompaniesModule, CompanyProjection } from './companies';
+import { type AppConfig } from './config/app-config';
+import { type Clock } from './infrastructure/event-sourcing/clock';
+import { type Storage } from './infrastructure/database/open-store';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { PROJECTIONS } from './infrastructure/projections/projection';
+import { ProjectionRunner } from './infrastructure/projections/projection-runner';
+import { LiveController } from './live/live.controller';
+import { OperationsController } from './operations/operations.controller';
+import { CaseDetailProjection, InvoiceListProjection, ReceivablesModule } from './receivables';
+import { AuthGuard } from './shared/auth/auth.guard';
+import { ErrorFilter } from './shared/http/error.filter';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, storage: Storage, clock?: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot(config, storage, clock), CqrsModule.forRoot(), CompaniesModule, ReceivablesModule, AuditModule],
+      controllers: [LiveController, OperationsController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        {
+          provide: PROJECTIONS,
+          useFactory: (...projections: unknown[]) => projections,
+          inject: [CompanyProjection, InvoiceListProjection, CaseDetailProjection, AuditTrailProjection],
+        },
+        ProjectionRunner,
+      ],
+    };
+  }
+}

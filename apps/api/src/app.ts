@@ -1,0 +1,44 @@
+/** Builds the HTTP application; shared by `main.ts` and the end-to-end tests. */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from './app.module';
+import { type AppConfig } from './config/app-config';
+import { type Clock } from './infrastructure/event-sourcing/clock';
+import { type Storage, openStorage } from './infrastructure/database/open-store';
+import { validationPipe } from './shared/http/validation';
+
+export interface CreateAppOptions {
+  clock?: Clock;
+  storage?: Storage;
+  logger?: false | ('error' | 'warn' | 'log')[];
+}
+
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Påminnelsehantering API')
+    .setDescription(
+      'Reminder and debt-collection handling for Swedish invoicing platforms. Amounts are integer öre, dates YYYY-MM-DD. ' +
+        'Errors are {code, message}; 400 invalid request, 401 no token, 403 wrong role, 404 not found (also for other companies\' data), ' +
+        '409 conflict with the current state, 422 business-rule refusal.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const storage = options.storage ?? (await openStorage(config));
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, genReqId: () => randomUUID(), trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, storage, options.clock), adapter, {
+    logger: options.logger ?? ['error', 'warn', 'log'],
+  });
+  app.useGlobalPipes(validationPipe);
+  app.enableShutdownHooks();
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,2 @@
+export { AuditModule } from './audit.module';
+export { AuditTrailProjection } from './audit-trail.projection';

@@ -1,0 +1,55 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type GlobalPosition, comparePositions } from '@pm/event-store';
+
+/**
+ * Lets a command wait until every projection has processed its events, so a client that gets a 201
+ * and then reads sees its own write. Projections report their progress here.
+ */
+@Injectable()
+export class ProjectionWaiter {
+  private readonly logger = new Logger(ProjectionWaiter.name);
+  private readonly positions = new Map<string, GlobalPosition>();
+  private waiters: { position: GlobalPosition; resolve: () => void }[] = [];
+
+  register(name: string, position: GlobalPosition): void {
+    this.positions.set(name, position);
+  }
+
+  unregister(name: string): void {
+    this.positions.delete(name);
+    this.release();
+  }
+
+  advance(name: string, position: GlobalPosition): void {
+    this.positions.set(name, position);
+    this.release();
+  }
+
+  /** Resolves once all projections are at or past `position`, or after `timeoutMs` (the write stands either way). */
+  waitFor(position: GlobalPosition, timeoutMs = 5000): Promise<void> {
+    if (this.reached(position)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.resolve !== done);
+        this.logger.warn(`Read models did not catch up within ${timeoutMs} ms`);
+        resolve();
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.push({ position, resolve: done });
+    });
+  }
+
+  private reached(position: GlobalPosition): boolean {
+    for (const current of this.positions.values()) if (comparePositions(current, position) < 0) return false;
+    return true;
+  }
+
+  private release(): void {
+    const ready = this.waiters.filter((w) => this.reached(w.position));
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const waiter of ready) waiter.resolve();
+  }
+}

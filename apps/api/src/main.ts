@@ -1,0 +1,30 @@
+/** `pnpm start`: the API on the embedded store (or DATABASE_URL), with demo data unless SEED_DEMO=0. */
+import { createApp } from './app';
+import { loadConfig } from './config/app-config';
+import { DEMO_COMPANY, seedDemo } from './demo/seed-demo';
+import { signToken } from './shared/auth/tokens';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  let demo: { companyId: string } | undefined;
+  if (config.seedDemo) demo = await seedDemo(app);
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+  const lines = [``, `Påminnelsehantering API: ${url}  (store: ${store})`, `OpenAPI: ${url}/api/docs`];
+  if (demo) {
+    const token = signToken(config.jwtSecret, { sub: 'demo-user', role: 'user', company: demo.companyId, name: 'Demo User' }, '30d');
+    lines.push(
+      `Demo company: ${DEMO_COMPANY.name} (${DEMO_COMPANY.organisationNumber})`,
+      `Demo token (30 days): ${token}`,
+      `Try: curl -H "Authorization: Bearer <token>" ${url}/api/invoices`,
+    );
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

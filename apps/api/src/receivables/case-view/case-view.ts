@@ -1,0 +1,176 @@
+import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
+import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  type ReceivableState,
+  type ReminderCase,
+  allowedActions,
+  expectedClaim,
+  nextPlannedStep,
+  remainingClaimOre,
+  stockholmDate,
+} from '@pm/domain';
+import { type SqlClient } from '@pm/event-store';
+import { Clock } from '../../infrastructure/event-sourcing/clock';
+import { SQL_CLIENT } from '../../infrastructure/database/tokens';
+import { CallerCompany } from '../../shared/auth/auth.guard';
+import { ErrorDto } from '../../shared/http/address.dto';
+import { ACTIONS } from '../invoice-view/invoice-view';
+
+const COLLECTION_STAGES = ['debt_collection', 'decision_required', 'enforcement', 'surveillance'];
+
+export class FeeDto {
+  @ApiProperty({ enum: ['reminder_fee', 'debt_collection_fee', 'late_payment_compensation'] }) kind!: string;
+  @ApiProperty() amountOre!: number;
+}
+
+export class ExpectedClaimDto {
+  @ApiProperty({ description: 'The day the figures are computed for' }) asOf!: string;
+  @ApiProperty() capitalOre!: number;
+  @ApiProperty({ description: 'Dröjsmålsränta: reference rate + 8 percentage points (räntelagen)' }) interestOre!: number;
+  @ApiProperty({ type: [FeeDto], description: 'Statutory fees that may be added at this stage' }) fees!: FeeDto[];
+  @ApiProperty() feesOre!: number;
+  @ApiProperty() totalOre!: number;
+  @ApiProperty({ description: 'A reference rate for part of the period is not configured yet; the latest known was used' })
+  interestEstimated!: boolean;
+}
+
+export class NextStepDto {
+  @ApiProperty({ enum: ['registration', 'reminder', 'debt_collection', 'decision', 'resume', 'dispute_resolution'] }) step!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) expectedOn!: string | null;
+}
+
+export class CaseInvoiceDto {
+  @ApiProperty() invoiceNumber!: string;
+  @ApiProperty() customerName!: string;
+  @ApiProperty() customerIsCompany!: boolean;
+  @ApiProperty() invoiceDate!: string;
+  @ApiProperty() dueDate!: string;
+  @ApiProperty() totalOre!: number;
+  @ApiPropertyOptional({ enum: ['ROT', 'RUT', 'GREEN_TECH'] }) taxReductionType?: string;
+  @ApiPropertyOptional() taxReductionOre?: number;
+  @ApiProperty() paidOre!: number;
+}
+
+export class CaseView {
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ type: CaseInvoiceDto }) invoice!: CaseInvoiceDto;
+  @ApiProperty({
+    enum: ['requested', 'registered', 'reminder_sent', 'debt_collection', 'decision_required', 'enforcement', 'surveillance', 'disputed', 'paused', 'paid', 'closed', 'rejected', 'credited', 'written_off'],
+  })
+  status!: string;
+  @ApiProperty({ description: 'The collection stage (what a dispute or pause returns to)' }) stage!: string;
+  @ApiProperty() open!: boolean;
+  @ApiProperty({ description: 'The claim when the case was opened (öre)' }) initialClaimOre!: number;
+  @ApiProperty({ description: 'What remains of the claim now (öre)' }) remainingClaimOre!: number;
+  @ApiProperty() requestedAt!: string;
+  @ApiProperty() requestedBy!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) partnerCaseId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) partnerOcr!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) reminderSentOn!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) debtCollectionOn!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) pausedUntil!: string | null;
+  @ApiProperty({ description: 'Fees the partner has added (öre)' }) feesOre!: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) endedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) endReason!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'An unknown partner state, kept raw' })
+  needsAttention!: ReminderCase['needsAttention'];
+  @ApiProperty({ enum: ACTIONS, isArray: true }) allowedActions!: string[];
+  @ApiPropertyOptional({ nullable: true, type: NextStepDto }) nextStep!: NextStepDto | null;
+  @ApiPropertyOptional({ nullable: true, type: ExpectedClaimDto }) expectedClaim!: ExpectedClaimDto | null;
+}
+
+export class GetCaseQuery {
+  constructor(
+    readonly companyId: string,
+    readonly caseId: string,
+  ) {}
+}
+
+@QueryHandler(GetCaseQuery)
+export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ companyId, caseId }: GetCaseQuery): Promise<CaseView> {
+    const { rows } = await this.sql.query<{ reminder_case: ReminderCase | string; receivable: ReceivableState | string }>(
+      'SELECT reminder_case, receivable FROM rm_cases WHERE case_id = $1 AND company_id = $2',
+      [caseId, companyId],
+    );
+    if (!rows[0]) throw new NotFoundException({ code: 'CASE.NOT_FOUND', message: 'There is no such reminder case.' });
+    const parse = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+    const reminderCase = parse(rows[0].reminder_case);
+    const state = parse(rows[0].receivable);
+    const invoice = state.invoice!;
+    const now = this.clock.now().toISOString();
+    const isCurrent = state.currentCase?.caseId === caseId;
+    const open = isCurrent && !reminderCase.endedAt;
+    const remaining = isCurrent ? remainingClaimOre(state) : 0;
+    return {
+      caseId,
+      invoice: {
+        invoiceNumber: invoice.invoiceNumber,
+        customerName: invoice.customer.name,
+        customerIsCompany: invoice.customer.isCompany,
+        invoiceDate: invoice.invoiceDate,
+        dueDate: invoice.dueDate,
+        totalOre: invoice.totalOre,
+        ...(invoice.taxReduction ? { taxReductionType: invoice.taxReduction.type, taxReductionOre: invoice.taxReduction.amountOre } : {}),
+        paidOre: state.paidOre,
+      },
+      status: reminderCase.status,
+      stage: reminderCase.stage,
+      open,
+      initialClaimOre: reminderCase.initialClaimOre,
+      remainingClaimOre: remaining,
+      requestedAt: reminderCase.requestedAt,
+      requestedBy: reminderCase.requestedBy,
+      partnerCaseId: reminderCase.partnerCaseId,
+      partnerOcr: reminderCase.partnerOcr,
+      reminderSentOn: reminderCase.reminderSentOn,
+      debtCollectionOn: reminderCase.debtCollectionOn,
+      pausedUntil: reminderCase.pausedUntil,
+      feesOre: reminderCase.feesOre,
+      endedAt: reminderCase.endedAt,
+      endReason: reminderCase.endReason,
+      needsAttention: reminderCase.needsAttention,
+      allowedActions: isCurrent ? allowedActions(state, now).filter((a) => a !== 'send_to_reminder_handling') : [],
+      nextStep: open ? nextPlannedStep(reminderCase) : null,
+      expectedClaim: open
+        ? {
+            asOf: stockholmDate(now),
+            ...expectedClaim({
+              capitalOre: remaining,
+              dueDate: invoice.dueDate,
+              asOf: stockholmDate(now),
+              debtorIsCompany: invoice.customer.isCompany,
+              // Whether a reminder fee was agreed with the customer is not known from the invoice: do not assume it.
+              reminderFeeAgreed: false,
+              stage: COLLECTION_STAGES.includes(reminderCase.stage) ? 'debt_collection' : 'reminder',
+            }),
+          }
+        : null,
+    };
+  }
+}
+
+@ApiTags('reminder cases')
+@ApiBearerAuth()
+@Controller('api/cases')
+export class CaseController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':caseId')
+  @ApiOkResponse({ type: CaseView })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  get(@CallerCompany() companyId: string, @Param('caseId', new ParseUUIDPipe({ exceptionFactory: caseNotFound })) caseId: string): Promise<CaseView> {
+    return this.queries.execute(new GetCaseQuery(companyId, caseId));
+  }
+}
+
+/** A malformed case id names no case: answer as for any unknown case. */
+export function caseNotFound() {
+  return new NotFoundException({ code: 'CASE.NOT_FOUND', message: 'There is no such reminder case.' });
+}

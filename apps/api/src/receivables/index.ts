@@ -1,0 +1,3 @@
+export { ReceivablesModule } from './receivables.module';
+export { InvoiceListProjection } from './read-model/invoice-list.projection';
+export { CaseDetailProjection } from './read-model/case-detail.projection';

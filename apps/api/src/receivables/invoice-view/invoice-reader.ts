@@ -1,0 +1,40 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { type ReceivableState } from '@pm/domain';
+import { type SqlClient } from '@pm/event-store';
+import { Clock } from '../../infrastructure/event-sourcing/clock';
+import { SQL_CLIENT } from '../../infrastructure/database/tokens';
+import { type InvoiceView, invoiceView } from './invoice-view';
+
+export interface InvoiceRow {
+  state: ReceivableState | string;
+  version: number;
+  updated_at: string;
+}
+
+/** Reads invoices from the invoice-list read model, always scoped to one company. */
+@Injectable()
+export class InvoiceReader {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    private readonly clock: Clock,
+  ) {}
+
+  toView(row: InvoiceRow, now = this.clock.now().toISOString()): InvoiceView {
+    const state = typeof row.state === 'string' ? (JSON.parse(row.state) as ReceivableState) : row.state;
+    return invoiceView(state, Number(row.version), row.updated_at, now);
+  }
+
+  async find(companyId: string, invoiceNumber: string): Promise<InvoiceView | null> {
+    const { rows } = await this.sql.query<InvoiceRow>(
+      'SELECT state, version, updated_at FROM rm_invoices WHERE company_id = $1 AND invoice_number = $2',
+      [companyId, invoiceNumber],
+    );
+    return rows[0] ? this.toView(rows[0]) : null;
+  }
+
+  async get(companyId: string, invoiceNumber: string): Promise<InvoiceView> {
+    const view = await this.find(companyId, invoiceNumber);
+    if (!view) throw new NotFoundException({ code: 'INVOICE.NOT_FOUND', message: `There is no invoice number ${invoiceNumber}.` });
+    return view;
+  }
+}

@@ -1,0 +1,59 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CompaniesModule } from '../companies';
+import { LiveUpdates } from '../infrastructure/projections/live-updates';
+import { CaseController, GetCaseHandler } from './case-view/case-view';
+import { CreditInvoiceController, CreditInvoiceHandler } from './credit-invoice/credit-invoice';
+import { InvoiceReader } from './invoice-view/invoice-reader';
+import { GetInvoiceHandler, InvoicesQueryController, ListInvoicesHandler } from './list-invoices/list-invoices';
+import { ManageReminderCaseController, ManageReminderCaseHandler } from './manage-reminder-case/manage-reminder-case';
+import { CaseDetailProjection } from './read-model/case-detail.projection';
+import { InvoiceListProjection } from './read-model/invoice-list.projection';
+import { ReceivableCommands } from './receivable-commands';
+import { RegisterPaymentController, RegisterPaymentHandler } from './register-payment/register-payment';
+import { SendToReminderHandlingController, SendToReminderHandlingHandler } from './send-to-reminder-handling/send-to-reminder-handling';
+import { UpsertInvoiceHandler } from './upsert-invoice/upsert-invoice.command';
+import { UpsertInvoiceController } from './upsert-invoice/upsert-invoice.controller';
+import { GetCaseQuery } from './case-view/case-view';
+import { QueryBus } from '@nestjs/cqrs';
+
+/** Invoices and their reminder cases (one stream per invoice). */
+@Module({
+  imports: [CompaniesModule],
+  controllers: [
+    InvoicesQueryController,
+    UpsertInvoiceController,
+    CreditInvoiceController,
+    RegisterPaymentController,
+    SendToReminderHandlingController,
+    ManageReminderCaseController,
+    CaseController,
+  ],
+  providers: [
+    ReceivableCommands,
+    InvoiceReader,
+    UpsertInvoiceHandler,
+    CreditInvoiceHandler,
+    RegisterPaymentHandler,
+    SendToReminderHandlingHandler,
+    ManageReminderCaseHandler,
+    ListInvoicesHandler,
+    GetInvoiceHandler,
+    GetCaseHandler,
+    InvoiceListProjection,
+    CaseDetailProjection,
+  ],
+  exports: [InvoiceListProjection, CaseDetailProjection],
+})
+export class ReceivablesModule implements OnModuleInit {
+  constructor(
+    private readonly live: LiveUpdates,
+    private readonly reader: InvoiceReader,
+    private readonly queries: QueryBus,
+  ) {}
+
+  /** Live clients get the same views the API answers with. */
+  onModuleInit(): void {
+    this.live.registerView('invoice', (companyId, invoiceNumber) => this.reader.get(companyId, invoiceNumber));
+    this.live.registerView('case', (companyId, caseId) => this.queries.execute(new GetCaseQuery(companyId, caseId)));
+  }
+}

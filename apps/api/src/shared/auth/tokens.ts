@@ -1,0 +1,39 @@
+/** Bearer tokens: HS256 JWTs with the company and the role. Shared by the API and the admin tool. */
+import jwt from 'jsonwebtoken';
+import { createHash } from 'node:crypto';
+
+export type Role = 'user' | 'admin';
+
+export interface TokenClaims {
+  /** The user (or operator) id: becomes the actor of the events they cause. */
+  sub: string;
+  role: Role;
+  /** Company id; absent for an operator token. */
+  company?: string;
+  name?: string;
+}
+
+const ISSUER = 'paminnelsehantering';
+
+export function signToken(secret: string, claims: TokenClaims, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+  return jwt.sign(claims, secret, { algorithm: 'HS256', issuer: ISSUER, expiresIn });
+}
+
+export function verifyToken(secret: string, token: string): TokenClaims {
+  const payload = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER });
+  if (typeof payload !== 'object' || payload === null) throw new Error('Token payload is not an object');
+  const { sub, role, company, name } = payload as Record<string, unknown>;
+  if (typeof sub !== 'string' || (role !== 'user' && role !== 'admin')) throw new Error('Token lacks sub or role');
+  if (role === 'user' && typeof company !== 'string') throw new Error('A user token must name a company');
+  return { sub, role, company: typeof company === 'string' ? company : undefined, name: typeof name === 'string' ? name : undefined };
+}
+
+/**
+ * A company's id is derived from its organisation number, so the same company can never be registered
+ * twice (its stream name is taken) and a token can be minted from the number alone.
+ */
+export function companyIdFor(organisationNumber: string): string {
+  const digits = organisationNumber.replace(/\D/g, '').replace(/^16(?=\d{10}$)/, '');
+  const hex = createHash('sha256').update(`company:${digits}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

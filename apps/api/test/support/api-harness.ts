@@ -1,0 +1,141 @@
+/** Starts the real API (Fastify, real HTTP) on a given storage, with a clock the test controls. */
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type SqlClient, PostgresEventStore, createPGliteClient, createPgClient, ensureSchema } from '@pm/event-store';
+import { randomUUID } from 'node:crypto';
+import { createApp } from '../../src/app';
+import { type AppConfig } from '../../src/config/app-config';
+import { FixedClock } from '../../src/infrastructure/event-sourcing/clock';
+import { type Storage } from '../../src/infrastructure/database/open-store';
+import { companyIdFor, signToken } from '../../src/shared/auth/tokens';
+
+export interface Api {
+  url: string;
+  clock: FixedClock;
+  storage: Storage;
+  config: AppConfig;
+  app: NestFastifyApplication;
+  adminToken: string;
+  userToken(organisationNumber: string, sub?: string): string;
+  call(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  eventCount(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export type StorageFactory = () => Promise<{ storage: Storage; cleanup: () => Promise<void> }>;
+
+export const pgliteStorage: StorageFactory = async () => {
+  const sql = await createPGliteClient();
+  await ensureSchema(sql);
+  return { storage: { sql, store: new PostgresEventStore(sql) }, cleanup: async () => undefined };
+};
+
+/** A fresh schema on the PostgreSQL server per test file, dropped afterwards. */
+export function postgresStorage(url: string): StorageFactory {
+  return async () => {
+    const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const admin = createPgClient(url);
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.close();
+    const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const sql: SqlClient = createPgClient(withSchema, { max: 10 });
+    await ensureSchema(sql);
+    return {
+      storage: { sql, store: new PostgresEventStore(sql) },
+      cleanup: async () => {
+        const dropper = createPgClient(url);
+        await dropper.query(`DROP SCHEMA ${schema} CASCADE`);
+        await dropper.close();
+      },
+    };
+  };
+}
+
+export async function startApi(factory: StorageFactory, now = '2026-11-23T10:00:00.000Z'): Promise<Api> {
+  const { storage, cleanup } = await factory();
+  const config: AppConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: '/nonexistent',
+    jwtSecret: 'test-secret-' + randomUUID(),
+    seedDemo: false,
+    termsVersion: '2026-1',
+    bodyLimit: 64 * 1024,
+  };
+  const clock = new FixedClock(new Date(now));
+  const app = await createApp(config, { storage, clock, logger: ['error'] });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  const adminToken = signToken(config.jwtSecret, { sub: 'operator', role: 'admin' });
+  return {
+    url,
+    clock,
+    storage,
+    config,
+    app,
+    adminToken,
+    userToken: (organisationNumber, sub = 'anna') => signToken(config.jwtSecret, { sub, role: 'user', company: companyIdFor(organisationNumber) }),
+    async call(method, path, options = {}) {
+      const headers: Record<string, string> = { ...(options.headers ?? {}) };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let body: string | undefined = options.raw;
+      if (options.body !== undefined) body = JSON.stringify(options.body);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(url + path, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async eventCount() {
+      const { rows } = await storage.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM es_events');
+      return Number(rows[0].n);
+    },
+    async close() {
+      await app.close();
+      await cleanup();
+    },
+  };
+}
+
+export const ORG = { main: '556036-0793', other: '556677-8899' };
+
+export const address = (country = 'SE') => ({ line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country });
+
+export function invoiceBody(overrides: Record<string, unknown> = {}) {
+  return {
+    invoiceDate: '2026-10-01',
+    dueDate: '2026-10-31',
+    currency: 'SEK',
+    totalOre: 125000,
+    vatOre: 25000,
+    ocr: '10017',
+    customer: {
+      name: 'Kalle Svensson',
+      identityNumber: '19811218-9876',
+      isCompany: false,
+      email: 'kalle@example.se',
+      address: { line1: 'Lillgatan 2', postalCode: '222 33', city: 'Lund', country: 'SE' },
+    },
+    ...overrides,
+  };
+}
+
+/** Registers and (optionally) activates a company; returns its user token. */
+export async function companyWithUser(api: Api, organisationNumber = ORG.main, activate = true): Promise<string> {
+  const created = await api.call('POST', '/api/companies', {
+    token: api.adminToken,
+    body: { organisationNumber, name: 'Bygg AB', country: 'SE', address: address() },
+  });
+  if (created.status !== 201) throw new Error(`company not created: ${JSON.stringify(created.body)}`);
+  const token = api.userToken(organisationNumber);
+  if (activate) {
+    const activated = await api.call('POST', '/api/activation', { token, body: { termsVersion: '2026-1', accepted: true } });
+    if (activated.status !== 201) throw new Error(`not activated: ${JSON.stringify(activated.body)}`);
+  }
+  return token;
+}

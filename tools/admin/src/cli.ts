@@ -1,0 +1,82 @@
+/**
+ * `pnpm admin <command>`: the operator's tool. Uses the same configuration as the API (DATA_DIR,
+ * JWT_SECRET, PORT), so what it signs the API accepts. Exit codes: 0 done, 1 failed, 2 wrong usage.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { companyIdFor, loadConfig, signToken } from '@pm/api';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: string) => void = (l) => process.stdout.write(l + '\n')) {
+  const program = new Command('admin')
+    .description('Operator tool for påminnelsehantering')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('token')
+    .description('Print a bearer token (and nothing else) for a company user or an operator')
+    .addOption(new Option('--company <organisationNumber>', "the company's organisationsnummer (required for --role user)"))
+    .addOption(new Option('--role <role>', 'user or admin').choices(['user', 'admin']).default('user'))
+    .option('--sub <id>', 'the user id recorded as the actor of their commands', 'admin-cli')
+    .option('--expires <duration>', 'lifetime, e.g. 12h or 30d', '12h')
+    .action((options: { company?: string; role: 'user' | 'admin'; sub: string; expires: string }) => {
+      if (options.role === 'user' && !options.company) throw new CommanderError(EXIT.usage, 'admin.usage', 'error: --company is required for a user token');
+      const config = loadConfig(env);
+      const company = options.company ? companyIdFor(options.company) : undefined;
+      out(signToken(config.jwtSecret, { sub: options.sub, role: options.role, ...(company ? { company } : {}) }, options.expires as never));
+    });
+
+  const companies = program.command('companies').description('Companies using the service');
+  companies
+    .command('create')
+    .description('Register a company through the running API')
+    .requiredOption('--org <organisationNumber>', 'organisationsnummer, NNNNNN-NNNN')
+    .requiredOption('--name <name>', 'company name')
+    .requiredOption('--address <line1>', 'street address')
+    .requiredOption('--postal-code <code>', 'postal code')
+    .requiredOption('--city <city>', 'city')
+    .option('--country <code>', 'country code', 'SE')
+    .option('--legacy', 'the company used the legacy service and must activate again', false)
+    .option('--api-url <url>', 'the API to talk to', `http://127.0.0.1:${env.PORT ?? 3000}`)
+    .action(async (options: { org: string; name: string; address: string; postalCode: string; city: string; country: string; legacy: boolean; apiUrl: string }) => {
+      const config = loadConfig(env);
+      const token = signToken(config.jwtSecret, { sub: 'admin-cli', role: 'admin' }, '5m');
+      const response = await fetch(new URL('/api/companies', options.apiUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          organisationNumber: options.org,
+          name: options.name,
+          country: options.country,
+          address: { line1: options.address, postalCode: options.postalCode, city: options.city, country: options.country },
+          ...(options.legacy ? { fromLegacyService: true } : {}),
+        }),
+      }).catch((error: Error) => {
+        throw new CommanderError(EXIT.failed, 'admin.unreachable', `error: cannot reach the API at ${options.apiUrl}: ${error.message}`);
+      });
+      const body = (await response.json().catch(() => ({}))) as { companyId?: string; code?: string; message?: string };
+      if (!response.ok) throw new CommanderError(EXIT.failed, 'admin.refused', `error: ${body.code ?? response.status}: ${body.message ?? response.statusText}`);
+      out(body.companyId!);
+    });
+  return program;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.code.startsWith('admin.')) process.stderr.write(error.message + '\n');
+      return error.exitCode === EXIT.failed ? EXIT.failed : EXIT.usage;
+    }
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('admin.js')) {
+  void run(process.argv.slice(2)).then((code) => process.exit(code));
+}
