@@ -69,8 +69,12 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-      if (error.code.startsWith('admin.')) process.stderr.write(error.message + '\n');
-      return error.exitCode === EXIT.failed ? EXIT.failed : EXIT.usage;
+      // Our own errors carry their exit code; commander's own (unknown option, bad choice …) are usage errors.
+      if (error.code.startsWith('admin.')) {
+        process.stderr.write(error.message + '\n');
+        return error.exitCode;
+      }
+      return EXIT.usage;
     }
     process.stderr.write(`error: ${(error as Error).message}\n`);
     return EXIT.failed;

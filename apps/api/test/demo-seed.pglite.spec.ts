@@ -1,0 +1,28 @@
+import { DEMO_COMPANY, seedDemo } from '../src/demo/seed-demo';
+import { type Api, pgliteStorage, startApi } from './support/api-harness';
+
+describe('Demo data for `pnpm start`', () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startApi(pgliteStorage, '2026-11-23T10:00:00.000Z');
+  });
+  afterAll(async () => api?.close());
+
+  it('seeds a company that still has to activate, with invoices showing every interesting case, once', async () => {
+    const first = await seedDemo(api.app);
+    expect(first.seeded).toBe(true);
+    expect((await seedDemo(api.app)).seeded).toBe(false);
+    const token = api.userToken(DEMO_COMPANY.organisationNumber, 'demo-user');
+    expect((await api.call('GET', '/api/activation', { token })).body.active).toBe(false);
+    const list = await api.call('GET', '/api/invoices?sort=invoiceNumber&pageSize=100', { token });
+    const byNumber = Object.fromEntries(list.body.items.map((i: { invoiceNumber: string }) => [i.invoiceNumber, i]));
+    expect(list.body.total).toBe(8);
+    expect(byNumber['1001']).toMatchObject({ status: 'overdue', allowedActions: expect.arrayContaining(['send_to_reminder_handling']) });
+    expect(byNumber['1003']).toMatchObject({ status: 'overdue', taxReduction: { type: 'ROT' }, claimOre: 33_000_00 });
+    expect(byNumber['1005'].status).toBe('not_due');
+    expect(byNumber['1007']).toMatchObject({ currency: 'EUR', status: 'overdue' });
+    expect(byNumber['1007'].allowedActions).not.toContain('send_to_reminder_handling');
+    expect(byNumber['1008'].customer.address.country).toBe('DK');
+    expect(byNumber['1008'].allowedActions).not.toContain('send_to_reminder_handling');
+  });
+});

@@ -1,0 +1,70 @@
+/** Rules every adapter applies the same way when appending, so they behave identically under the contract suite. */
+import { type AppendResult, type ExpectedVersion, type GlobalPosition, type NewEvent } from './port';
+
+/** An event id is already stored, and the append is not a plain retry of the append that stored it. */
+export class DuplicateEventIdError extends Error {
+  readonly code = 'EVENT_STORE.DUPLICATE_EVENT_ID';
+  constructor(readonly eventIds: readonly string[]) {
+    super(`Event id(s) already used: ${eventIds.join(', ')}`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function toJson(value: unknown, what: string): unknown {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError(`${what} is not JSON-serialisable`);
+  return JSON.parse(text);
+}
+
+/**
+ * Validates events and returns them as plain JSON: exactly what PostgreSQL's JSONB gives back (Dates become
+ * strings, undefined properties vanish), so hashes computed at append time hold after a read, and the
+ * in-memory adapter returns the same shapes as the SQL one. Event ids must be UUIDs (the SQL column is `uuid`).
+ */
+export function prepareEvents(events: readonly NewEvent[]): NewEvent[] {
+  const seen = new Set<string>();
+  return events.map((event) => {
+    if (typeof event.type !== 'string' || event.type === '') throw new TypeError('Event type must be a non-empty string');
+    const eventId = event.metadata?.eventId;
+    if (typeof eventId !== 'string' || !UUID.test(eventId)) throw new TypeError(`metadata.eventId must be a UUID, got ${String(eventId)}`);
+    if (seen.has(eventId.toLowerCase())) throw new DuplicateEventIdError([eventId]);
+    seen.add(eventId.toLowerCase());
+    return {
+      type: event.type,
+      data: toJson(event.data, `Data of ${event.type}`),
+      metadata: toJson(event.metadata, `Metadata of ${event.type}`) as NewEvent['metadata'],
+    };
+  });
+}
+
+export function isExpectedVersion(expected: ExpectedVersion, actual: number): boolean {
+  if (expected === 'any') return true;
+  return actual === (expected === 'no_stream' ? 0 : expected);
+}
+
+export interface StoredEventRef {
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  globalPosition: GlobalPosition;
+}
+
+/**
+ * Idempotent retries: when an append conflicts and its event ids are already stored, decide whether it is a
+ * replay of an earlier append (same ids, same stream, consecutive versions in the same order): then the
+ * earlier result is returned instead of an error. Any other overlap is a `DuplicateEventIdError`; no overlap
+ * means the conflict stands (`undefined`).
+ */
+export function resolvePriorAppend(streamId: string, events: readonly NewEvent[], found: readonly StoredEventRef[]): AppendResult | undefined {
+  if (found.length === 0) return undefined;
+  const byId = new Map(found.map((ref) => [ref.eventId.toLowerCase(), ref]));
+  const refs = events.map((event) => byId.get(event.metadata.eventId.toLowerCase()));
+  const replay = refs.every(
+    (ref, i) => ref !== undefined && ref.streamId === streamId && ref.streamVersion === refs[0]!.streamVersion + i,
+  );
+  if (!replay) throw new DuplicateEventIdError(found.map((ref) => ref.eventId));
+  const last = refs[refs.length - 1]!;
+  return { nextVersion: last.streamVersion, lastPosition: last.globalPosition };
+}

@@ -1,0 +1,16 @@
+export * from './port';
+export { DuplicateEventIdError } from './append-rules';
+export { encodePosition, decodePosition } from './position';
+export { computeEventHash, verifyStreamChain, type ChainProblem, type ChainProblemKind, type HashInput } from './hash-chain';
+export { type CatchUpTiming } from './subscription';
+export { InMemoryEventStore } from './in-memory-event-store';
+export { PostgresEventStore, ensureSchema, EVENTS_TABLE, APPENDED_CHANNEL, type PostgresEventStoreOptions } from './postgres-event-store';
+export {
+  createPgClient,
+  createPGliteClient,
+  sqlClientFromUrl,
+  type PgClientOptions,
+  type QueryResult,
+  type SqlClient,
+  type SqlExecutor,
+} from './sql/sql-client';

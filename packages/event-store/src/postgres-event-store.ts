@@ -1,0 +1,249 @@
+/**
+ * The event store on PostgreSQL: the same SQL runs on a server (through `pg`) and on PGlite.
+ *
+ * Global order without gaps (Emmett's approach): every row records the id of the transaction that wrote it,
+ * and `readAll` orders by `(transaction_id, global_position)` and returns only rows of transactions below
+ * `pg_snapshot_xmin(pg_current_snapshot())`, the oldest transaction still in flight. A slow transaction that
+ * took its sequence numbers early but commits late therefore becomes visible before anything after it in
+ * that order, and a reader that checkpoints its last position never skips it. The price: any long-running
+ * transaction on the server (even one not touching this table) holds readers back until it ends.
+ */
+import { DuplicateEventIdError, isExpectedVersion, prepareEvents, resolvePriorAppend } from './append-rules';
+import { computeEventHash } from './hash-chain';
+import {
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedVersion,
+  type GlobalPosition,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamResult,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+  START,
+  WrongExpectedVersionError,
+} from './port';
+import { type SqlClient, type SqlExecutor } from './sql/sql-client';
+import { type CatchUpTiming, Listeners, startCatchUpSubscription } from './subscription';
+
+export const EVENTS_TABLE = 'es_events';
+/** NOTIFY channel (PostgreSQL server only) that wakes subscriptions in other processes after an append. */
+export const APPENDED_CHANNEL = 'es_appended';
+const STREAM_VERSION_UNIQUE = 'es_events_stream_version_unique';
+const EVENT_ID_UNIQUE = 'es_events_event_id_unique';
+// An arbitrary, fixed advisory lock key: two processes migrating at once would otherwise race on CREATE.
+const MIGRATION_LOCK_KEY = '7201526384';
+/** 'any' appends retry when a concurrent writer takes their version; each round at least one writer wins. */
+const MAX_ANY_ATTEMPTS = 25;
+
+/** Creates the events table and its indexes if missing. Idempotent; safe to run from several processes. */
+export async function ensureSchema(client: SqlClient): Promise<void> {
+  await client.transaction(async (tx) => {
+    await tx.query(`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+    await tx.query(`
+      create table if not exists ${EVENTS_TABLE} (
+        global_position bigserial primary key,
+        transaction_id xid8 not null default pg_current_xact_id(),
+        stream_id text not null,
+        stream_version integer not null check (stream_version > 0),
+        event_id uuid not null constraint ${EVENT_ID_UNIQUE} unique,
+        type text not null,
+        data jsonb not null,
+        metadata jsonb not null,
+        recorded_at timestamptz not null,
+        previous_hash text not null,
+        hash text not null,
+        constraint ${STREAM_VERSION_UNIQUE} unique (stream_id, stream_version)
+      )`);
+    await tx.query(`create index if not exists es_events_transaction_order on ${EVENTS_TABLE} (transaction_id, global_position)`);
+  });
+}
+
+interface EventRow {
+  transaction_id: string;
+  global_position: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date | string;
+  previous_hash: string;
+  hash: string;
+}
+
+const COLUMNS = 'transaction_id, global_position, stream_id, stream_version, type, data, metadata, recorded_at, previous_hash, hash';
+
+const toPosition = (row: { transaction_id: string; global_position: string }): GlobalPosition => ({
+  commit: BigInt(row.transaction_id),
+  prepare: BigInt(row.global_position),
+});
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    globalPosition: toPosition(row),
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: new Date(row.recorded_at).toISOString(),
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  };
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const { code, constraint: violated } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && violated === constraint;
+}
+
+export interface PostgresEventStoreOptions extends CatchUpTiming {
+  /** Close the SqlClient in `close()`. Default false: whoever created the client closes it. */
+  closeClient?: boolean;
+}
+
+/** Run `ensureSchema(client)` once before use. */
+export class PostgresEventStore implements EventStore {
+  private readonly appended = new Listeners();
+  private readonly wakeUps = new Listeners();
+  private readonly subscriptions = new Set<Subscription>();
+  private listening: Promise<(() => Promise<void>) | undefined> | undefined;
+
+  constructor(
+    private readonly client: SqlClient,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {}
+
+  async readStream(streamId: string): Promise<ReadStreamResult> {
+    const { rows } = await this.client.query<EventRow>(`select ${COLUMNS} from ${EVENTS_TABLE} where stream_id = $1 order by stream_version`, [streamId]);
+    return { events: rows.map(toStoredEvent), version: rows[rows.length - 1]?.stream_version ?? 0 };
+  }
+
+  async appendToStream(streamId: string, newEvents: readonly NewEvent[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
+    const events = prepareEvents(newEvents);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.client.transaction((tx) => this.appendInTransaction(tx, streamId, events, expectedVersion));
+        if (events.length > 0) {
+          this.appended.emit();
+          this.wakeUps.emit();
+        }
+        return result;
+      } catch (error) {
+        // A concurrent writer committed this version first (we waited on its unique index entry).
+        const versionTaken = isUniqueViolation(error, STREAM_VERSION_UNIQUE);
+        if (versionTaken && expectedVersion === 'any' && attempt < MAX_ANY_ATTEMPTS) continue;
+        const idTaken = isUniqueViolation(error, EVENT_ID_UNIQUE);
+        if (!versionTaken && !idTaken && !(error instanceof WrongExpectedVersionError)) throw error;
+
+        const prior = await this.findPriorAppend(streamId, events);
+        if (prior) return prior;
+        if (versionTaken) throw new WrongExpectedVersionError(streamId, expectedVersion, await this.currentVersion(streamId));
+        if (idTaken) throw new DuplicateEventIdError(events.map((event) => event.metadata.eventId));
+        throw error;
+      }
+    }
+  }
+
+  async readAll({ after = START, limit, types }: ReadAllOptions): Promise<StoredEvent[]> {
+    // xid8 has no negative values; START (-1) means "from the beginning", and real transaction ids start at 3.
+    const params: unknown[] = [after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString(), limit];
+    if (types) params.push([...types]);
+    const { rows } = await this.client.query<EventRow>(
+      `select ${COLUMNS} from ${EVENTS_TABLE}
+        where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          and (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          ${types ? 'and type = any($4::text[])' : ''}
+        order by transaction_id, global_position
+        limit $3`,
+      params,
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    // Other processes' appends arrive by NOTIFY on a server; PGlite lives in this process, where onAppended suffices.
+    if (this.client.kind === 'postgres') {
+      this.listening ??= this.client.listen(APPENDED_CHANNEL, () => this.wakeUps.emit()).catch((error: unknown) => {
+        console.warn('[event-store] LISTEN failed; subscriptions rely on polling:', error);
+        return undefined;
+      });
+    }
+    const subscription = startCatchUpSubscription((o) => this.readAll(o), this.wakeUps, options, this.options);
+    this.subscriptions.add(subscription);
+    return {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.appended.add(listener);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.subscriptions.clear();
+    const unlisten = await this.listening;
+    this.listening = undefined;
+    await unlisten?.();
+    if (this.options.closeClient) await this.client.close();
+  }
+
+  private async appendInTransaction(tx: SqlExecutor, streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    const { rows: heads } = await tx.query<{ stream_version: number; hash: string; transaction_id: string; global_position: string }>(
+      `select stream_version, hash, transaction_id, global_position from ${EVENTS_TABLE}
+        where stream_id = $1 order by stream_version desc limit 1`,
+      [streamId],
+    );
+    const head = heads[0];
+    const version = head?.stream_version ?? 0;
+    if (!isExpectedVersion(expectedVersion, version)) throw new WrongExpectedVersionError(streamId, expectedVersion, version);
+    if (events.length === 0) return { nextVersion: version, lastPosition: head ? toPosition(head) : START };
+
+    const recordedAt = new Date().toISOString();
+    let previousHash = head?.hash ?? '';
+    const rows = events.map((event, i) => {
+      const unhashed = { ...event, streamId, streamVersion: version + i + 1, recordedAt, previousHash };
+      previousHash = computeEventHash(unhashed);
+      const { type, data, metadata } = event;
+      return { stream_version: unhashed.streamVersion, event_id: metadata.eventId, type, data, metadata, previous_hash: unhashed.previousHash, hash: previousHash };
+    });
+    // One parameter for the whole batch (no 65535-parameter limit); ORDER BY assigns global positions in version order.
+    const { rows: inserted } = await tx.query<{ transaction_id: string; global_position: string }>(
+      `insert into ${EVENTS_TABLE} (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
+       select $1, e.stream_version, e.event_id, e.type, e.data, e.metadata, $2::timestamptz, e.previous_hash, e.hash
+         from jsonb_to_recordset($3::jsonb)
+           as e(stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
+        order by e.stream_version
+       returning transaction_id, global_position`,
+      [streamId, recordedAt, JSON.stringify(rows)],
+    );
+    // NOTIFY is transactional: listeners hear it only once the events are committed.
+    if (this.client.kind === 'postgres') await tx.query('select pg_notify($1, $2)', [APPENDED_CHANNEL, '']);
+    const last = inserted.map(toPosition).reduce((a, b) => (b.prepare > a.prepare ? b : a));
+    return { nextVersion: version + events.length, lastPosition: last };
+  }
+
+  private async currentVersion(streamId: string): Promise<number> {
+    const { rows } = await this.client.query<{ version: number }>(
+      `select coalesce(max(stream_version), 0) as version from ${EVENTS_TABLE} where stream_id = $1`,
+      [streamId],
+    );
+    return rows[0]!.version;
+  }
+
+  private async findPriorAppend(streamId: string, events: NewEvent[]): Promise<AppendResult | undefined> {
+    const { rows } = await this.client.query<{ event_id: string; stream_id: string; stream_version: number; transaction_id: string; global_position: string }>(
+      `select event_id, stream_id, stream_version, transaction_id, global_position from ${EVENTS_TABLE} where event_id = any($1::uuid[])`,
+      [events.map((event) => event.metadata.eventId)],
+    );
+    const found = rows.map((row) => ({ eventId: row.event_id, streamId: row.stream_id, streamVersion: row.stream_version, globalPosition: toPosition(row) }));
+    return resolvePriorAppend(streamId, events, found);
+  }
+}

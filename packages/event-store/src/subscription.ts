@@ -1,0 +1,101 @@
+import { type ReadAllOptions, type StoredEvent, type SubscribeOptions, type Subscription, START } from './port';
+
+/** A set of callbacks; a throwing callback does not stop the others (they are hints, not work). */
+export class Listeners {
+  private readonly callbacks = new Set<() => void>();
+
+  add(callback: () => void): () => void {
+    this.callbacks.add(callback);
+    return () => void this.callbacks.delete(callback);
+  }
+
+  emit(): void {
+    for (const callback of this.callbacks) {
+      try {
+        callback();
+      } catch (error) {
+        console.warn('[event-store] append listener failed:', error);
+      }
+    }
+  }
+}
+
+export interface CatchUpTiming {
+  /** Fallback poll while caught up, for wake-ups that never come (other processes, PGlite). Default 500 ms. */
+  pollIntervalMs?: number;
+  /** First pause after a failed batch; doubles per consecutive failure up to 30 s. Default 250 ms. */
+  retryDelayMs?: number;
+}
+
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/**
+ * The catch-up loop shared by every adapter: read a batch after the position, hand it to the handler, move on;
+ * when caught up, sleep until a wake-up or the poll interval. A failed read or handler is reported to
+ * `onError` and the same batch is retried after a backoff, so delivery is at-least-once and in order.
+ */
+export function startCatchUpSubscription(
+  readAll: (options: ReadAllOptions) => Promise<StoredEvent[]>,
+  wakeUps: Listeners,
+  options: SubscribeOptions,
+  timing: CatchUpTiming = {},
+): Subscription {
+  const batchSize = options.batchSize ?? 500;
+  const pollIntervalMs = timing.pollIntervalMs ?? 500;
+  const retryDelayMs = timing.retryDelayMs ?? 250;
+  const onError = options.onError ?? ((error: unknown) => console.error('[event-store] subscription failed, retrying:', error));
+
+  let stopped = false;
+  // Set by a wake-up that arrives while a batch is being read or handled, so it is not lost before the next sleep.
+  let pending = false;
+  let interrupt: (() => void) | undefined;
+  const sleep = (ms: number, wakeable: boolean): Promise<void> =>
+    new Promise((resolve) => {
+      if (stopped || (wakeable && pending)) return resolve();
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        interrupt = undefined;
+        resolve();
+      }
+      interrupt = () => (stopped || wakeable) && done();
+    });
+  const unsubscribe = wakeUps.add(() => {
+    pending = true;
+    interrupt?.();
+  });
+
+  const loop = (async () => {
+    let position = options.after ?? START;
+    let failures = 0;
+    while (!stopped) {
+      pending = false;
+      let batch: StoredEvent[];
+      try {
+        batch = await readAll({ after: position, limit: batchSize });
+        if (batch.length > 0) await options.handler(batch);
+      } catch (error) {
+        failures++;
+        try {
+          onError(error);
+        } catch {
+          // The error callback is for reporting; its own failure must not kill the subscription.
+        }
+        await sleep(Math.min(retryDelayMs * 2 ** (failures - 1), MAX_RETRY_DELAY_MS), false);
+        continue;
+      }
+      failures = 0;
+      if (batch.length > 0) position = batch[batch.length - 1]!.globalPosition;
+      if (batch.length < batchSize) await sleep(pollIntervalMs, true);
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      interrupt?.();
+      await loop;
+      unsubscribe();
+    },
+  };
+}
