@@ -6,7 +6,8 @@ import { signToken } from './shared/auth/tokens';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp(config);
+  // Nest's per-route start-up lines drown the summary below; warnings and errors still show.
+  const app = await createApp(config, { logger: ['error', 'warn'] });
   let demo: { companyId: string } | undefined;
   if (config.seedDemo) demo = await seedDemo(app);
   await app.listen({ port: config.port, host: config.host });

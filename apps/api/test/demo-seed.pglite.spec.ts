@@ -24,5 +24,10 @@ describe('Demo data for `pnpm start`', () => {
     expect(byNumber['1007'].allowedActions).not.toContain('send_to_reminder_handling');
     expect(byNumber['1008'].customer.address.country).toBe('DK');
     expect(byNumber['1008'].allowedActions).not.toContain('send_to_reminder_handling');
+    await api.call('POST', '/api/activation', { token, body: { termsVersion: '2026-1', accepted: true } });
+    expect((await api.call('POST', '/api/invoices/1008/reminder-case', { token })).body.code).toBe('CUSTOMER.NOT_IN_SWEDEN');
+    expect((await api.call('POST', '/api/invoices/1007/reminder-case', { token })).body.code).toBe('INVOICE.CURRENCY_NOT_SEK');
+    expect((await api.call('POST', '/api/invoices/1005/reminder-case', { token })).body.code).toBe('INVOICE.NOT_OVERDUE');
+    expect((await api.call('POST', '/api/invoices/1003/reminder-case', { token })).status).toBe(201);
   });
 });

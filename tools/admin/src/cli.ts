@@ -18,13 +18,13 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
     .description('Print a bearer token (and nothing else) for a company user or an operator')
     .addOption(new Option('--company <organisationNumber>', "the company's organisationsnummer (required for --role user)"))
     .addOption(new Option('--role <role>', 'user or admin').choices(['user', 'admin']).default('user'))
-    .option('--sub <id>', 'the user id recorded as the actor of their commands', 'admin-cli')
+    .option('--sub <id>', 'the user id recorded as the actor of their commands (default: cli-<role>)')
     .option('--expires <duration>', 'lifetime, e.g. 12h or 30d', '12h')
-    .action((options: { company?: string; role: 'user' | 'admin'; sub: string; expires: string }) => {
+    .action((options: { company?: string; role: 'user' | 'admin'; sub?: string; expires: string }) => {
       if (options.role === 'user' && !options.company) throw new CommanderError(EXIT.usage, 'admin.usage', 'error: --company is required for a user token');
       const config = loadConfig(env);
       const company = options.company ? companyIdFor(options.company) : undefined;
-      out(signToken(config.jwtSecret, { sub: options.sub, role: options.role, ...(company ? { company } : {}) }, options.expires as never));
+      out(signToken(config.jwtSecret, { sub: options.sub ?? `cli-${options.role}`, role: options.role, ...(company ? { company } : {}) }, options.expires as never));
     });
 
   const companies = program.command('companies').description('Companies using the service');

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_REFERENCE_RATES, type ReferenceRateTable } from '@pm/domain';
 
 export interface AppConfig {
   port: number;
@@ -18,6 +19,8 @@ export interface AppConfig {
   termsVersion: string;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Riksbanken's reference rate per half-year (dated configuration), for the expected claim. */
+  referenceRates: ReferenceRateTable;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -45,5 +48,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     seedDemo: env.SEED_DEMO !== '0',
     termsVersion: env.TERMS_VERSION || '2026-1',
     bodyLimit: Number(env.BODY_LIMIT_BYTES ?? 1_048_576),
+    referenceRates: parseReferenceRates(env.REFERENCE_RATES),
   };
+}
+
+/**
+ * `REFERENCE_RATES=2024-07-01=4,2025-01-01=2.5` adds (or corrects) half-years on top of the built-in
+ * table. Percentages are read as text into basis points: no floating point touches a rate.
+ */
+export function parseReferenceRates(value: string | undefined): ReferenceRateTable {
+  const table = new Map(DEFAULT_REFERENCE_RATES.map((entry) => [entry.from, entry.rateBasisPoints]));
+  for (const item of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(\d{4}-(?:01|07)-01)=(-?\d{1,2})(?:\.(\d{1,2}))?$/.exec(item);
+    if (!match) throw new Error(`REFERENCE_RATES: "${item}" is not YYYY-01-01=percent or YYYY-07-01=percent`);
+    const [, from, whole, fraction = ''] = match;
+    const sign = whole.startsWith('-') ? -1 : 1;
+    table.set(from, sign * (Math.abs(Number(whole)) * 100 + Number(fraction.padEnd(2, '0'))));
+  }
+  return [...table].sort(([a], [b]) => a.localeCompare(b)).map(([from, rateBasisPoints]) => ({ from, rateBasisPoints }));
 }

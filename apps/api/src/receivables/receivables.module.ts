@@ -11,6 +11,7 @@ import { InvoiceListProjection } from './read-model/invoice-list.projection';
 import { ReceivableCommands } from './receivable-commands';
 import { RegisterPaymentController, RegisterPaymentHandler } from './register-payment/register-payment';
 import { SendToReminderHandlingController, SendToReminderHandlingHandler } from './send-to-reminder-handling/send-to-reminder-handling';
+import { ResumeExpiredPausesJob } from './resume-expired-pauses/resume-expired-pauses.job';
 import { UpsertInvoiceHandler } from './upsert-invoice/upsert-invoice.command';
 import { UpsertInvoiceController } from './upsert-invoice/upsert-invoice.controller';
 import { GetCaseQuery } from './case-view/case-view';
@@ -41,6 +42,7 @@ import { QueryBus } from '@nestjs/cqrs';
     GetCaseHandler,
     InvoiceListProjection,
     CaseDetailProjection,
+    ResumeExpiredPausesJob,
   ],
   exports: [InvoiceListProjection, CaseDetailProjection],
 })

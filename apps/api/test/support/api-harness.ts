@@ -3,7 +3,7 @@ import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type SqlClient, PostgresEventStore, createPGliteClient, createPgClient, ensureSchema } from '@pm/event-store';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../../src/app';
-import { type AppConfig } from '../../src/config/app-config';
+import { type AppConfig, parseReferenceRates } from '../../src/config/app-config';
 import { FixedClock } from '../../src/infrastructure/event-sourcing/clock';
 import { type Storage } from '../../src/infrastructure/database/open-store';
 import { companyIdFor, signToken } from '../../src/shared/auth/tokens';
@@ -60,6 +60,7 @@ export async function startApi(factory: StorageFactory, now = '2026-11-23T10:00:
     seedDemo: false,
     termsVersion: '2026-1',
     bodyLimit: 64 * 1024,
+    referenceRates: parseReferenceRates(undefined),
   };
   const clock = new FixedClock(new Date(now));
   const app = await createApp(config, { storage, clock, logger: ['error'] });

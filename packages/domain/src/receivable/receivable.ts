@@ -312,9 +312,6 @@ function sendRefusal(state: ReceivableState, now: string) {
   }
   if (remainingClaimOre(state) <= 0) return refuse.rule('INVOICE.NOTHING_TO_CLAIM', 'The customer has already paid their share.');
   const customer = invoice.customer;
-  const identity = parseIdentityNumber(customer.identityNumber, { isCompany: customer.isCompany, today: stockholmDate(now) });
-  if (!identity.ok)
-    return refuse.rule('CUSTOMER.INVALID_IDENTITY_NUMBER', `The customer's identity number is not valid: ${identity.reason}`);
   const address = customer.address;
   if (!address?.line1?.trim() || !address.postalCode?.trim() || !address.city?.trim())
     return refuse.rule('CUSTOMER.ADDRESS_INCOMPLETE', "The customer's postal address is incomplete; the partner needs it for letters.");
@@ -324,6 +321,10 @@ function sendRefusal(state: ReceivableState, now: string) {
       'The customer has an address outside Sweden; reminder handling covers customers in Sweden only.',
       { country: address.country },
     );
+  // Checked after the country: a customer abroad has no Swedish identity number to check.
+  const identity = parseIdentityNumber(customer.identityNumber, { isCompany: customer.isCompany, today: stockholmDate(now) });
+  if (!identity.ok)
+    return refuse.rule('CUSTOMER.INVALID_IDENTITY_NUMBER', `The customer's identity number is not valid: ${identity.reason}`);
   return null;
 }
 

@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
+  type InvoiceDetails,
   type ReceivableState,
   type ReminderCase,
   allowedActions,
@@ -91,6 +93,7 @@ export class GetCaseQuery {
 export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -138,21 +141,30 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
       needsAttention: reminderCase.needsAttention,
       allowedActions: isCurrent ? allowedActions(state, now).filter((a) => a !== 'send_to_reminder_handling') : [],
       nextStep: open ? nextPlannedStep(reminderCase) : null,
-      expectedClaim: open
-        ? {
-            asOf: stockholmDate(now),
-            ...expectedClaim({
-              capitalOre: remaining,
-              dueDate: invoice.dueDate,
-              asOf: stockholmDate(now),
-              debtorIsCompany: invoice.customer.isCompany,
-              // Whether a reminder fee was agreed with the customer is not known from the invoice: do not assume it.
-              reminderFeeAgreed: false,
-              stage: COLLECTION_STAGES.includes(reminderCase.stage) ? 'debt_collection' : 'reminder',
-            }),
-          }
-        : null,
+      expectedClaim: open ? this.expectedClaim(remaining, invoice, reminderCase, stockholmDate(now)) : null,
     };
+  }
+
+  /** The figures shown to the user; null when the configured rates or fees do not reach back to the due date. */
+  private expectedClaim(capitalOre: number, invoice: InvoiceDetails, reminderCase: ReminderCase, asOf: string): ExpectedClaimDto | null {
+    try {
+      return {
+        asOf,
+        ...expectedClaim({
+          capitalOre,
+          dueDate: invoice.dueDate,
+          asOf,
+          debtorIsCompany: invoice.customer.isCompany,
+          // Whether a reminder fee was agreed with the customer is not known from the invoice: do not assume it.
+          reminderFeeAgreed: false,
+          stage: COLLECTION_STAGES.includes(reminderCase.stage) ? 'debt_collection' : 'reminder',
+          rates: this.config.referenceRates,
+        }),
+      };
+    } catch (error) {
+      if ((error as { code?: string }).code === 'INTEREST.RATE_UNKNOWN' || (error as { code?: string }).code === 'FEES.SCHEDULE_UNKNOWN') return null;
+      throw error;
+    }
   }
 }
 
