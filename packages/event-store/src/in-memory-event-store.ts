@@ -15,7 +15,7 @@ import {
   WrongExpectedVersionError,
   comparePositions,
 } from './port';
-import { type CatchUpTiming, Listeners, startCatchUpSubscription } from './subscription';
+import { type CatchUpTiming, Listeners, SubscriptionSet, startCatchUpSubscription } from './subscription';
 
 /**
  * For fast tests. Both halves of a global position are the same counter (1, 2, 3, …). Appends run without an
@@ -28,7 +28,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly byEventId = new Map<string, StoredEvent>();
   private readonly appended = new Listeners();
   private readonly wakeUps = new Listeners();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new SubscriptionSet();
 
   constructor(private readonly timing: CatchUpTiming = {}) {}
 
@@ -79,14 +79,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions): Subscription {
-    const subscription = startCatchUpSubscription((o) => this.readAll(o), this.wakeUps, options, this.timing);
-    this.subscriptions.add(subscription);
-    return {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.stop();
-      },
-    };
+    return this.subscriptions.track(startCatchUpSubscription((o) => this.readAll(o), this.wakeUps, options, this.timing));
   }
 
   onAppended(listener: () => void): () => void {
@@ -94,8 +87,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    this.subscriptions.clear();
+    await this.subscriptions.stopAll();
   }
 
   /** Binary search: the log is in position order. */

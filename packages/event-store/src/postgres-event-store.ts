@@ -26,7 +26,7 @@ import {
   WrongExpectedVersionError,
 } from './port';
 import { type SqlClient, type SqlExecutor } from './sql/sql-client';
-import { type CatchUpTiming, Listeners, startCatchUpSubscription } from './subscription';
+import { type CatchUpTiming, Listeners, SubscriptionSet, startCatchUpSubscription } from './subscription';
 
 export const EVENTS_TABLE = 'es_events';
 /** NOTIFY channel (PostgreSQL server only) that wakes subscriptions in other processes after an append. */
@@ -109,7 +109,7 @@ export interface PostgresEventStoreOptions extends CatchUpTiming {
 export class PostgresEventStore implements EventStore {
   private readonly appended = new Listeners();
   private readonly wakeUps = new Listeners();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new SubscriptionSet();
   private listening: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(
@@ -172,14 +172,7 @@ export class PostgresEventStore implements EventStore {
         return undefined;
       });
     }
-    const subscription = startCatchUpSubscription((o) => this.readAll(o), this.wakeUps, options, this.options);
-    this.subscriptions.add(subscription);
-    return {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.stop();
-      },
-    };
+    return this.subscriptions.track(startCatchUpSubscription((o) => this.readAll(o), this.wakeUps, options, this.options));
   }
 
   onAppended(listener: () => void): () => void {
@@ -187,8 +180,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    this.subscriptions.clear();
+    await this.subscriptions.stopAll();
     const unlisten = await this.listening;
     this.listening = undefined;
     await unlisten?.();

@@ -99,3 +99,24 @@ export function startCatchUpSubscription(
     },
   };
 }
+
+/** The subscriptions a store has handed out, so that `close()` can stop them all. */
+export class SubscriptionSet {
+  private readonly active = new Set<Subscription>();
+
+  track(subscription: Subscription): Subscription {
+    this.active.add(subscription);
+    return {
+      stop: async () => {
+        this.active.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  async stopAll(): Promise<void> {
+    const all = [...this.active];
+    this.active.clear();
+    await Promise.all(all.map((subscription) => subscription.stop()));
+  }
+}

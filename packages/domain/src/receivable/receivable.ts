@@ -20,9 +20,11 @@ import {
   validateInvoice,
 } from './invoice';
 import {
+  ACTIVE_CASE_STATUSES,
   type ActiveCaseStatus,
   type CaseStatus,
   PAUSABLE,
+  TERMINAL_CASE_STATUSES,
   type ReminderCase,
   STAGE_TRANSITIONS,
   type StageStatus,
@@ -596,14 +598,16 @@ export const receivableDecider: Decider<ReceivableState, ReceivableCommand, Rece
 // ------------------------------------------------------------------------------- what the reader sees
 
 /** The user-facing actions; the UI offers exactly these. */
-export type ReceivableAction =
-  | 'send_to_reminder_handling'
-  | 'close_case'
-  | 'pause_case'
-  | 'resume_case'
-  | 'credit_invoice'
-  | 'register_payment'
-  | 'open_in_portal';
+export const RECEIVABLE_ACTIONS = [
+  'send_to_reminder_handling',
+  'close_case',
+  'pause_case',
+  'resume_case',
+  'credit_invoice',
+  'register_payment',
+  'open_in_portal',
+] as const;
+export type ReceivableAction = (typeof RECEIVABLE_ACTIONS)[number];
 
 /**
  * The actions allowed now. Activation is not part of it: sending from a company that has not activated
@@ -626,8 +630,16 @@ export function allowedActions(state: ReceivableState, now: string): ReceivableA
 }
 
 /** Invoice status without the clock: 'open' still has to become not_due or overdue by date. */
-export type InvoiceBaseStatus = ActiveCaseStatus | Exclude<CaseStatus, ActiveCaseStatus> | 'open' | 'needs_attention';
+export type InvoiceBaseStatus = CaseStatus | 'open' | 'needs_attention';
 export type InvoiceStatus = Exclude<InvoiceBaseStatus, 'open'> | 'not_due' | 'overdue';
+/** Every status an invoice can show, in the order a list of filters would offer them. */
+export const INVOICE_STATUSES: readonly InvoiceStatus[] = [
+  'not_due',
+  'overdue',
+  ...ACTIVE_CASE_STATUSES,
+  ...TERMINAL_CASE_STATUSES,
+  'needs_attention',
+];
 
 export function invoiceBaseStatus(state: ReceivableState): InvoiceBaseStatus {
   if (state.credited) return 'credited';

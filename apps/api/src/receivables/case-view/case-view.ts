@@ -3,6 +3,9 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
+  ACTIVE_CASE_STATUSES,
+  RECEIVABLE_ACTIONS,
+  TERMINAL_CASE_STATUSES,
   type InvoiceDetails,
   type ReceivableState,
   type ReminderCase,
@@ -17,7 +20,6 @@ import { Clock } from '../../infrastructure/event-sourcing/clock';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { CallerCompany } from '../../shared/auth/auth.guard';
 import { ErrorDto } from '../../shared/http/address.dto';
-import { ACTIONS } from '../invoice-view/invoice-view';
 
 const COLLECTION_STAGES = ['debt_collection', 'decision_required', 'enforcement', 'surveillance'];
 
@@ -57,9 +59,7 @@ export class CaseInvoiceDto {
 export class CaseView {
   @ApiProperty() caseId!: string;
   @ApiProperty({ type: CaseInvoiceDto }) invoice!: CaseInvoiceDto;
-  @ApiProperty({
-    enum: ['requested', 'registered', 'reminder_sent', 'debt_collection', 'decision_required', 'enforcement', 'surveillance', 'disputed', 'paused', 'paid', 'closed', 'rejected', 'credited', 'written_off'],
-  })
+  @ApiProperty({ enum: [...ACTIVE_CASE_STATUSES, ...TERMINAL_CASE_STATUSES] })
   status!: string;
   @ApiProperty({ description: 'The collection stage (what a dispute or pause returns to)' }) stage!: string;
   @ApiProperty() open!: boolean;
@@ -77,7 +77,7 @@ export class CaseView {
   @ApiPropertyOptional({ nullable: true, type: String }) endReason!: string | null;
   @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'An unknown partner state, kept raw' })
   needsAttention!: ReminderCase['needsAttention'];
-  @ApiProperty({ enum: ACTIONS, isArray: true }) allowedActions!: string[];
+  @ApiProperty({ enum: RECEIVABLE_ACTIONS, isArray: true }) allowedActions!: string[];
   @ApiPropertyOptional({ nullable: true, type: NextStepDto }) nextStep!: NextStepDto | null;
   @ApiPropertyOptional({ nullable: true, type: ExpectedClaimDto }) expectedClaim!: ExpectedClaimDto | null;
 }

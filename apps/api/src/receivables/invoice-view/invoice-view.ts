@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  INVOICE_STATUSES,
+  RECEIVABLE_ACTIONS,
   type ReceivableState,
   allowedActions,
   customerShareOre,
@@ -9,35 +11,6 @@ import {
 } from '@pm/domain';
 import { AddressDto } from '../../shared/http/address.dto';
 
-export const INVOICE_STATUSES = [
-  'not_due',
-  'overdue',
-  'requested',
-  'registered',
-  'reminder_sent',
-  'debt_collection',
-  'decision_required',
-  'enforcement',
-  'surveillance',
-  'disputed',
-  'paused',
-  'paid',
-  'closed',
-  'rejected',
-  'credited',
-  'written_off',
-  'needs_attention',
-] as const;
-
-export const ACTIONS = [
-  'send_to_reminder_handling',
-  'close_case',
-  'pause_case',
-  'resume_case',
-  'credit_invoice',
-  'register_payment',
-  'open_in_portal',
-] as const;
 
 export class CustomerView {
   @ApiProperty() name!: string;
@@ -76,7 +49,7 @@ export class InvoiceView {
   sentAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) partnerCaseId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) creditedAt!: string | null;
-  @ApiProperty({ enum: ACTIONS, isArray: true, description: 'Exactly the actions allowed now' }) allowedActions!: string[];
+  @ApiProperty({ enum: RECEIVABLE_ACTIONS, isArray: true, description: 'Exactly the actions allowed now' }) allowedActions!: string[];
   @ApiProperty({ description: 'The stream version: send it back as If-Match to act only on what you saw' }) version!: number;
   @ApiProperty() updatedAt!: string;
 }

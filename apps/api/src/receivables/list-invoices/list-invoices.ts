@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { stockholmDate } from '@pm/domain';
+import { INVOICE_STATUSES, stockholmDate } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -12,7 +12,7 @@ import { CallerCompany } from '../../shared/auth/auth.guard';
 import { ErrorDto } from '../../shared/http/address.dto';
 import { InvoiceNumberPipe } from '../../shared/http/params';
 import { type InvoiceRow, InvoiceReader } from '../invoice-view/invoice-reader';
-import { INVOICE_STATUSES, InvoiceView } from '../invoice-view/invoice-view';
+import { InvoiceView } from '../invoice-view/invoice-view';
 
 const SORTS = {
   invoiceNumber: 'invoice_number',
