@@ -4,7 +4,7 @@
  * technology, which the company requests from Skatteverket) − payments already made.
  */
 import { refuse } from '../shared/errors';
-import { parseOcr } from '../rules/identity-numbers';
+import { parseOcr, parsePersonnummer } from '../rules/identity-numbers';
 import { type PostalAddress } from '../company/company';
 
 export type TaxReductionType = 'ROT' | 'RUT' | 'GREEN_TECH';
@@ -78,6 +78,10 @@ export function validateInvoice(invoice: InvoiceDetails): InvoiceDetails {
         'The tax reduction must be a positive amount no larger than the invoice total.',
       );
     if (reduction.buyers?.length) {
+      for (const buyer of reduction.buyers) {
+        const id = parsePersonnummer(buyer.identityNumber);
+        if (!id.ok) throw refuse.rule('INVOICE.INVALID_TAX_REDUCTION', `A buyer's personnummer is not valid: ${id.reason}`);
+      }
       const sum = reduction.buyers.reduce((total, buyer) => total + buyer.amountOre, 0);
       if (sum !== reduction.amountOre)
         throw refuse.rule('INVOICE.INVALID_TAX_REDUCTION', "The buyers' parts must add up to the tax reduction amount.");

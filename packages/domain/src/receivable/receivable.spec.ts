@@ -86,6 +86,14 @@ describe('Invoice as received from the invoicing program', () => {
       .given([])
       .when(withReduction(300_00, [{ identityNumber: '19811218-9876', amountOre: 100_00 }]))
       .thenThrows('INVOICE.INVALID_TAX_REDUCTION');
+    spec(receivableDecider)
+      .given([])
+      .when(withReduction(300_00, [{ identityNumber: '19811218-9875', amountOre: 300_00 }]))
+      .thenThrows('INVOICE.INVALID_TAX_REDUCTION');
+    spec(receivableDecider)
+      .given([])
+      .when(withReduction(300_00, [{ identityNumber: '19811218-9876', amountOre: 200_00 }, { identityNumber: '19640823-3234', amountOre: 100_00 }]))
+      .then((events) => expect(events[0].type).toBe('InvoiceReceived'));
   });
   it('cannot change while a case is open', () => {
     spec(receivableDecider)
