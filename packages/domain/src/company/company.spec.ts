@@ -86,3 +86,14 @@ describe('Service activation', () => {
     spec(companyDecider).given([]).when(activate('2026-1')).thenThrows('COMPANY.NOT_FOUND');
   });
 });
+
+describe('Partner creditor', () => {
+  it('links the company to its creditor at the partner once', () => {
+    const link = { type: 'LinkPartnerCreditor' as const, now, actor: { kind: 'partner' as const, id: 'amili' }, data: { creditorId: 'cr_1' } };
+    const events = spec(companyDecider).given([registered, activated('2026-1')]).when(link).events();
+    expect(events).toEqual([{ type: 'PartnerCreditorLinked', data: { creditorId: 'cr_1', linkedAt: now } }]);
+    spec(companyDecider).given([registered, activated('2026-1'), ...events]).when(link).then([]);
+    const state = fold(companyDecider, [registered, ...events]);
+    expect(state.status === 'registered' && state.partnerCreditorId).toBe('cr_1');
+  });
+});

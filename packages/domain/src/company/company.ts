@@ -29,7 +29,9 @@ export type CompanyEvent =
       }
     >
   | DomainEvent<'ServiceActivated', { termsVersion: string; acceptedBy: Actor; acceptedAt: string }>
-  | DomainEvent<'ServiceDeactivated', { deactivatedBy: Actor; deactivatedAt: string; reason?: string }>;
+  | DomainEvent<'ServiceDeactivated', { deactivatedBy: Actor; deactivatedAt: string; reason?: string }>
+  /** The company is a creditor at the collection partner (created or found on activation). */
+  | DomainEvent<'PartnerCreditorLinked', { creditorId: string; linkedAt: string }>;
 
 export type CompanyCommand =
   | (CommandContext & {
@@ -48,7 +50,8 @@ export type CompanyCommand =
       /** `currentTermsVersion` is the version in force (configuration); the user must accept exactly it. */
       data: { termsVersion: string; accepted: boolean; currentTermsVersion: string };
     })
-  | (CommandContext & { type: 'DeactivateService'; data: { reason?: string } });
+  | (CommandContext & { type: 'DeactivateService'; data: { reason?: string } })
+  | (CommandContext & { type: 'LinkPartnerCreditor'; data: { creditorId: string } });
 
 export interface Activation {
   termsVersion: string;
@@ -68,6 +71,7 @@ export type CompanyState =
       fromLegacyService: boolean;
       activation: Activation | null;
       deactivatedAt: string | null;
+      partnerCreditorId: string | null;
     };
 
 export type ActivationNeed = 'never_activated' | 'legacy_service' | 'new_terms' | 'deactivated' | null;
@@ -107,6 +111,7 @@ export const companyDecider: Decider<CompanyState, CompanyCommand, CompanyEvent>
           fromLegacyService: event.data.fromLegacyService,
           activation: null,
           deactivatedAt: null,
+          partnerCreditorId: null,
         };
       case 'ServiceActivated':
         if (state.status !== 'registered') return state;
@@ -114,6 +119,9 @@ export const companyDecider: Decider<CompanyState, CompanyCommand, CompanyEvent>
       case 'ServiceDeactivated':
         if (state.status !== 'registered') return state;
         return { ...state, activation: null, deactivatedAt: event.data.deactivatedAt };
+      case 'PartnerCreditorLinked':
+        if (state.status !== 'registered') return state;
+        return { ...state, partnerCreditorId: event.data.creditorId };
       default:
         return assertNever(event);
     }
@@ -176,6 +184,11 @@ export const companyDecider: Decider<CompanyState, CompanyCommand, CompanyEvent>
             data: { deactivatedBy: command.actor, deactivatedAt: command.now, ...(command.data.reason ? { reason: command.data.reason } : {}) },
           },
         ];
+      }
+      case 'LinkPartnerCreditor': {
+        const company = requireRegistered(state);
+        if (company.partnerCreditorId === command.data.creditorId) return [];
+        return [{ type: 'PartnerCreditorLinked', data: { creditorId: command.data.creditorId, linkedAt: command.now } }];
       }
       default:
         return assertNever(command);

@@ -293,6 +293,19 @@ describe('The case lifecycle driven by the partner', () => {
   });
 });
 
+describe('Reconciliation with the partner', () => {
+  const reconcile = (findings: string[], caseId = 'case-1') =>
+    cmd({ type: 'RecordReconciliation', actor: partner, data: { caseId, findings } });
+  it('records what it found in the case trail, and nothing when nothing diverged', () => {
+    spec(receivableDecider)
+      .given([received(), requested(), registered])
+      .when(reconcile(['Partner reports reminder sent on 2026-11-24; we had registered.', ' ']))
+      .then([{ type: 'ReminderCaseReconciled', data: { caseId: 'case-1', findings: ['Partner reports reminder sent on 2026-11-24; we had registered.'], on: now } }]);
+    spec(receivableDecider).given([received(), requested()]).when(reconcile([])).then([]);
+    spec(receivableDecider).given([received(), requested()]).when(reconcile(['x'], 'other')).thenThrows('CASE.NOT_FOUND');
+  });
+});
+
 describe('Closing, pausing and resuming by the user', () => {
   const live = [received(), requested(), registered, reminderSent];
   it('closes an open case with a reason', () => {

@@ -83,7 +83,9 @@ export type ReceivableEvent =
   | CaseEvent<'ReminderCaseRejected', { reason: string; endedAt: string }>
   | CaseEvent<'ReminderCaseCredited', { endedAt: string; reason?: string }>
   | CaseEvent<'ReminderCaseWrittenOff', { reason: string; endedAt: string }>
-  | CaseEvent<'ReminderCaseNeedsAttention', { rawState: string; rawStatus?: string; seenAt: string }>;
+  | CaseEvent<'ReminderCaseNeedsAttention', { rawState: string; rawStatus?: string; seenAt: string }>
+  /** Reconciliation with the partner found (and healed) these divergences. */
+  | CaseEvent<'ReminderCaseReconciled', { findings: string[]; on: string }>;
 
 export type ReceivableEventType = ReceivableEvent['type'];
 
@@ -117,7 +119,8 @@ export type ReceivableCommand =
   | PartnerCmd<'RecordPartnerRejection', { reason: string }>
   | PartnerCmd<'RecordPartnerCrediting', { reason?: string }>
   | PartnerCmd<'RecordWriteOff', { reason: string }>
-  | PartnerCmd<'RecordUnknownPartnerStatus', { rawState: string; rawStatus?: string }>;
+  | PartnerCmd<'RecordUnknownPartnerStatus', { rawState: string; rawStatus?: string }>
+  | PartnerCmd<'RecordReconciliation', { findings: string[] }>;
 
 export type ReceivableCommandType = ReceivableCommand['type'];
 
@@ -222,6 +225,7 @@ function evolve(state: ReceivableState, event: ReceivableEvent): ReceivableState
     case 'ReminderCaseResumed':
       return evolveCase(state, event.data.caseId, () => ({ ...toStage(event.data.resumedStage), pausedUntil: null }));
     case 'ReminderCasePartlyPaid':
+    case 'ReminderCaseReconciled':
       return state;
     case 'ReminderCasePaid':
       return evolveCase(state, event.data.caseId, () => ({ status: 'paid', endedAt: event.data.endedAt, needsAttention: null }));
@@ -573,6 +577,16 @@ function decide(command: ReceivableCommand, state: ReceivableState): ReceivableE
           },
         },
       ];
+    }
+
+    case 'RecordReconciliation': {
+      // Findings concern the case whether or not it is still open: the trail records them either way.
+      const current = state.currentCase;
+      if (!current || !state.caseIds.includes(command.data.caseId))
+        throw refuse.notFound('CASE.NOT_FOUND', 'There is no such reminder case.');
+      const findings = command.data.findings.filter((finding) => finding.trim());
+      if (findings.length === 0) return [];
+      return [{ type: 'ReminderCaseReconciled', data: { caseId: command.data.caseId, findings, on: command.now } }];
     }
 
     default:
