@@ -11,6 +11,7 @@ import { PROJECTIONS } from './infrastructure/projections/projection';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner';
 import { LiveController } from './live/live.controller';
 import { OperationsController } from './operations/operations.controller';
+import { PartnerOutboxProjection, PartnerSyncModule } from './partner-sync';
 import { CaseDetailProjection, InvoiceListProjection, ReceivablesModule } from './receivables';
 import { AuthGuard } from './shared/auth/auth.guard';
 import { ErrorFilter } from './shared/http/error.filter';
@@ -18,18 +19,25 @@ import { ErrorFilter } from './shared/http/error.filter';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, storage: Storage, clock?: Clock): DynamicModule {
+    // The partner sync (outbox, polling, pushes, reconciliation) runs only when a partner is configured.
+    const withPartner = config.partner !== undefined;
+    const projections: unknown[] = [CompanyProjection, InvoiceListProjection, CaseDetailProjection, AuditTrailProjection];
+    if (withPartner) projections.push(PartnerOutboxProjection);
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, storage, clock), CqrsModule.forRoot(), CompaniesModule, ReceivablesModule, AuditModule],
+      imports: [
+        InfrastructureModule.forRoot(config, storage, clock),
+        CqrsModule.forRoot(),
+        CompaniesModule,
+        ReceivablesModule,
+        AuditModule,
+        ...(withPartner ? [PartnerSyncModule] : []),
+      ],
       controllers: [LiveController, OperationsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        {
-          provide: PROJECTIONS,
-          useFactory: (...projections: unknown[]) => projections,
-          inject: [CompanyProjection, InvoiceListProjection, CaseDetailProjection, AuditTrailProjection],
-        },
+        { provide: PROJECTIONS, useFactory: (...all: unknown[]) => all, inject: projections as never[] },
         ProjectionRunner,
       ],
     };

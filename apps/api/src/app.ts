@@ -35,6 +35,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, genReqId: () => randomUUID(), trustProxy: true });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, storage, options.clock), adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],
+    // The partner's push notifications are verified over the exact bytes they were signed as.
+    rawBody: true,
   });
   app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();

@@ -21,18 +21,60 @@ export interface AppConfig {
   bodyLimit: number;
   /** Riksbanken's reference rate per half-year (dated configuration), for the expected claim. */
   referenceRates: ReferenceRateTable;
+  /** The collection partner; `undefined` turns the partner sync off (tests without a partner). */
+  partner?: PartnerConfig;
+}
+
+export interface PartnerConfig {
+  url: string;
+  apiKey: string;
+  portalUrl: string;
+  /** Shared secret of the signed push notifications. */
+  webhookSecret: string;
+  pollIntervalMs: number;
+  reconcileIntervalMs: number;
+}
+
+/** Where the sandbox keeps its generated API key when it runs with the same DATA_DIR (see tools/amili-sandbox). */
+export function sandboxApiKeyFile(dataDir: string): string {
+  return join(dataDir, 'amili-sandbox', 'api-key');
+}
+
+/** Reads a secret file, or creates it with a random value when `create` is true. */
+function secretFile(file: string, create: boolean): string | undefined {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (!create) return undefined;
+  mkdirSync(join(file, '..'), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process (the sandbox, started beside us) created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function loadPartnerConfig(env: NodeJS.ProcessEnv, dataDir: string): PartnerConfig | undefined {
+  if (env.AMILI_SYNC === 'off') return undefined;
+  const url = (env.AMILI_URL || `http://127.0.0.1:${env.SANDBOX_PORT || 4010}`).replace(/\/$/, '');
+  // The embedded default: the local sandbox generates its key into the shared data directory.
+  const apiKey = env.AMILI_API_KEY || secretFile(sandboxApiKeyFile(dataDir), true)!;
+  return {
+    url,
+    apiKey,
+    portalUrl: (env.AMILI_PORTAL_URL || `${url}/portal`).replace(/\/$/, ''),
+    webhookSecret: env.AMILI_WEBHOOK_SECRET || secretFile(join(dataDir, 'amili-webhook-secret'), true)!,
+    pollIntervalMs: Number(env.AMILI_POLL_INTERVAL_MS ?? 3000),
+    reconcileIntervalMs: Number(env.AMILI_RECONCILE_INTERVAL_MS ?? 60_000),
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /** Reads (or on first use creates) the secret file in the data directory. */
 export function jwtSecretFromDataDir(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
-  return secret;
+  return secretFile(join(dataDir, 'jwt-secret'), true)!;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
@@ -49,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     termsVersion: env.TERMS_VERSION || '2026-1',
     bodyLimit: Number(env.BODY_LIMIT_BYTES ?? 1_048_576),
     referenceRates: parseReferenceRates(env.REFERENCE_RATES),
+    partner: loadPartnerConfig(env, dataDir),
   };
 }
 

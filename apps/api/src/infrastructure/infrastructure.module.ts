@@ -6,6 +6,7 @@ import { EVENT_STORE, SQL_CLIENT } from './database/tokens';
 import { type Storage } from './database/open-store';
 import { LiveUpdates } from './projections/live-updates';
 import { ProjectionWaiter } from './projections/projection-waiter';
+import { AmiliAdapterProvider, PartnerPortal } from './partner/amili.provider';
 
 const STORAGE = Symbol('STORAGE');
 
@@ -27,8 +28,20 @@ export class InfrastructureModule implements OnApplicationShutdown {
         ProjectionWaiter,
         LiveUpdates,
         DecisionRunner,
+        PartnerPortal,
+        ...(config.partner ? [AmiliAdapterProvider] : []),
       ],
-      exports: [APP_CONFIG, SQL_CLIENT, EVENT_STORE, Clock, ProjectionWaiter, LiveUpdates, DecisionRunner],
+      exports: [
+        APP_CONFIG,
+        SQL_CLIENT,
+        EVENT_STORE,
+        Clock,
+        ProjectionWaiter,
+        LiveUpdates,
+        DecisionRunner,
+        PartnerPortal,
+        ...(config.partner ? [AmiliAdapterProvider.provide] : []),
+      ],
     };
   }
 

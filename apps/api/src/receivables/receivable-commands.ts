@@ -14,13 +14,20 @@ export class ReceivableCommands {
     makeCommand: (base: { now: string; actor: CommandContext['actor'] }, state: ReceivableState) => ReceivableCommand,
     context: CommandContext,
     expectedVersion?: number,
+    /** Extra metadata on the events, e.g. the partner's reference for partner-driven steps. */
+    metadata: Record<string, unknown> = {},
   ) {
     return this.runner.run(
       receivableDecider,
       streams.receivable(companyId, invoiceNumber),
       (now, state) => makeCommand({ now, actor: context.actor }, state),
       context,
-      { metadata: { companyId, invoiceNumber }, expectedVersion },
+      { metadata: { ...metadata, companyId, invoiceNumber }, expectedVersion },
     );
+  }
+
+  /** The current state of one invoice's stream (for processes that decide what to ask next). */
+  async state(companyId: string, invoiceNumber: string) {
+    return this.runner.load(receivableDecider, streams.receivable(companyId, invoiceNumber));
   }
 }

@@ -8,6 +8,7 @@ import { GetInvoiceHandler, InvoicesQueryController, ListInvoicesHandler } from 
 import { ManageReminderCaseController, ManageReminderCaseHandler } from './manage-reminder-case/manage-reminder-case';
 import { CaseDetailProjection } from './read-model/case-detail.projection';
 import { InvoiceListProjection } from './read-model/invoice-list.projection';
+import { CaseLookup } from './case-lookup';
 import { ReceivableCommands } from './receivable-commands';
 import { RegisterPaymentController, RegisterPaymentHandler } from './register-payment/register-payment';
 import { SendToReminderHandlingController, SendToReminderHandlingHandler } from './send-to-reminder-handling/send-to-reminder-handling';
@@ -43,8 +44,9 @@ import { QueryBus } from '@nestjs/cqrs';
     InvoiceListProjection,
     CaseDetailProjection,
     ResumeExpiredPausesJob,
+    CaseLookup,
   ],
-  exports: [InvoiceListProjection, CaseDetailProjection],
+  exports: [InvoiceListProjection, CaseDetailProjection, CaseLookup, ReceivableCommands],
 })
 export class ReceivablesModule implements OnModuleInit {
   constructor(

@@ -36,6 +36,10 @@ export class CompanyView {
   @ApiProperty({ type: AddressDto }) address!: AddressDto;
   @ApiProperty() fromLegacyService!: boolean;
   @ApiProperty({ type: ActivationView }) activation!: ActivationView;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The partner's portal, for details and complex handling" })
+  portalUrl!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The company as a creditor at the partner' })
+  partnerCreditorId!: string | null;
 }
 
 export function activationView(state: CompanyState, termsVersion: string): ActivationView {
@@ -51,7 +55,7 @@ export function activationView(state: CompanyState, termsVersion: string): Activ
   };
 }
 
-export function companyView(state: Extract<CompanyState, { status: 'registered' }>, termsVersion: string): CompanyView {
+export function companyView(state: Extract<CompanyState, { status: 'registered' }>, termsVersion: string, portalUrl: string | null): CompanyView {
   return {
     companyId: state.companyId,
     organisationNumber: state.organisationNumber,
@@ -60,5 +64,7 @@ export function companyView(state: Extract<CompanyState, { status: 'registered' 
     address: state.address,
     fromLegacyService: state.fromLegacyService,
     activation: activationView(state, termsVersion),
+    portalUrl,
+    partnerCreditorId: state.partnerCreditorId ?? null,
   };
 }

@@ -41,6 +41,14 @@ export class DecisionRunner {
     private readonly projections: ProjectionWaiter,
   ) {}
 
+  async load<State, E extends DomainEvent>(
+    decider: Pick<Decider<State, never, E>, 'initialState' | 'evolve'>,
+    streamId: string,
+  ): Promise<{ state: State; version: number }> {
+    const { events, version } = await this.store.readStream(streamId);
+    return { state: fold(decider, events as unknown as E[]), version };
+  }
+
   async run<State, Command, E extends DomainEvent>(
     decider: Decider<State, Command, E>,
     streamId: string,

@@ -17,6 +17,7 @@ import {
 } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { Clock } from '../../infrastructure/event-sourcing/clock';
+import { PartnerPortal } from '../../infrastructure/partner/amili.provider';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { CallerCompany } from '../../shared/auth/auth.guard';
 import { ErrorDto } from '../../shared/http/address.dto';
@@ -68,6 +69,7 @@ export class CaseView {
   @ApiProperty() requestedAt!: string;
   @ApiProperty() requestedBy!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) partnerCaseId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The case in the partner's portal" }) portalUrl!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) partnerOcr!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) reminderSentOn!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) debtCollectionOn!: string | null;
@@ -95,6 +97,7 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly portal: PartnerPortal,
   ) {}
 
   async execute({ companyId, caseId }: GetCaseQuery): Promise<CaseView> {
@@ -131,6 +134,7 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
       requestedAt: reminderCase.requestedAt,
       requestedBy: reminderCase.requestedBy,
       partnerCaseId: reminderCase.partnerCaseId,
+      portalUrl: this.portal.forCase(reminderCase.partnerCaseId),
       partnerOcr: reminderCase.partnerOcr,
       reminderSentOn: reminderCase.reminderSentOn,
       debtCollectionOn: reminderCase.debtCollectionOn,

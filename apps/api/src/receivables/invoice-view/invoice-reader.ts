@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { type ReceivableState } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { Clock } from '../../infrastructure/event-sourcing/clock';
+import { PartnerPortal } from '../../infrastructure/partner/amili.provider';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { type InvoiceView, invoiceView } from './invoice-view';
 
@@ -17,11 +18,12 @@ export class InvoiceReader {
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     private readonly clock: Clock,
+    private readonly portal: PartnerPortal,
   ) {}
 
   toView(row: InvoiceRow, now = this.clock.now().toISOString()): InvoiceView {
     const state = typeof row.state === 'string' ? (JSON.parse(row.state) as ReceivableState) : row.state;
-    return invoiceView(state, Number(row.version), row.updated_at, now);
+    return invoiceView(state, Number(row.version), row.updated_at, now, (id) => this.portal.forCase(id));
   }
 
   async find(companyId: string, invoiceNumber: string): Promise<InvoiceView | null> {

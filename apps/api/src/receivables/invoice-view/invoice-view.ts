@@ -48,13 +48,20 @@ export class InvoiceView {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'When the invoice was sent to reminder handling' })
   sentAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) partnerCaseId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The case in the partner's portal" }) portalUrl!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) creditedAt!: string | null;
   @ApiProperty({ enum: RECEIVABLE_ACTIONS, isArray: true, description: 'Exactly the actions allowed now' }) allowedActions!: string[];
   @ApiProperty({ description: 'The stream version: send it back as If-Match to act only on what you saw' }) version!: number;
   @ApiProperty() updatedAt!: string;
 }
 
-export function invoiceView(state: ReceivableState, version: number, updatedAt: string, now: string): InvoiceView {
+export function invoiceView(
+  state: ReceivableState,
+  version: number,
+  updatedAt: string,
+  now: string,
+  portalUrl: (partnerCaseId: string | null) => string | null = () => null,
+): InvoiceView {
   const invoice = state.invoice!;
   const current = state.currentCase;
   return {
@@ -84,6 +91,7 @@ export function invoiceView(state: ReceivableState, version: number, updatedAt: 
     caseStatus: current?.status ?? null,
     sentAt: current?.requestedAt ?? null,
     partnerCaseId: current?.partnerCaseId ?? null,
+    portalUrl: portalUrl(current?.partnerCaseId ?? null),
     creditedAt: state.credited?.at ?? null,
     allowedActions: allowedActions(state, now),
     version,

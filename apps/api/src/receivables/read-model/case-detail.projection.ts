@@ -25,6 +25,8 @@ export class CaseDetailProjection implements Projection {
       receivable jsonb NOT NULL
     )`,
     'CREATE INDEX IF NOT EXISTS rm_cases_company ON rm_cases (company_id, invoice_number)',
+    'ALTER TABLE rm_cases ADD COLUMN IF NOT EXISTS partner_case_id text',
+    'CREATE INDEX IF NOT EXISTS rm_cases_partner ON rm_cases (partner_case_id)',
   ];
 
   async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
@@ -46,10 +48,11 @@ export class CaseDetailProjection implements Projection {
       const current = state.currentCase;
       if (!companyId || !current || !state.invoice) continue;
       await tx.query(
-        `INSERT INTO rm_cases (case_id, company_id, invoice_number, stream_id, status, remaining_ore, updated_at, reminder_case, receivable)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+        `INSERT INTO rm_cases (case_id, company_id, invoice_number, stream_id, status, remaining_ore, updated_at, reminder_case, receivable, partner_case_id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
          ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, remaining_ore = EXCLUDED.remaining_ore,
-           updated_at = EXCLUDED.updated_at, reminder_case = EXCLUDED.reminder_case, receivable = EXCLUDED.receivable`,
+           updated_at = EXCLUDED.updated_at, reminder_case = EXCLUDED.reminder_case, receivable = EXCLUDED.receivable,
+           partner_case_id = EXCLUDED.partner_case_id`,
         [
           current.caseId,
           companyId,
@@ -60,6 +63,7 @@ export class CaseDetailProjection implements Projection {
           last.metadata.occurredAt,
           JSON.stringify(current),
           JSON.stringify(state),
+          current.partnerCaseId,
         ],
       );
       changes.push({ companyId, kind: 'case', key: current.caseId });

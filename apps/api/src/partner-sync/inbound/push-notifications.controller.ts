@@ -1,0 +1,55 @@
+/**
+ * Signed push notifications from the partner (besides polling). The signature is checked over the raw
+ * body; the idempotency key is stored so a replayed or duplicated notification does nothing. A
+ * notification only says which case changed: we fetch the case and converge to it.
+ */
+import { Controller, HttpCode, Inject, Logger, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { AmiliAdapter } from '@pm/amili-adapter';
+import { type SqlClient } from '@pm/event-store';
+import { type FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { Clock } from '../../infrastructure/event-sourcing/clock';
+import { SQL_CLIENT } from '../../infrastructure/database/tokens';
+import { Public } from '../../shared/auth/auth.guard';
+import { PartnerCaseSync } from './partner-case-sync';
+
+export const PUSH_KEYS_TABLE = 'sync_push_keys';
+
+@ApiExcludeController()
+@Controller('api/partner')
+export class PushNotificationsController {
+  private readonly logger = new Logger(PushNotificationsController.name);
+
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly partner: AmiliAdapter,
+    private readonly sync: PartnerCaseSync,
+  ) {}
+
+  @Post('notifications')
+  @Public()
+  @HttpCode(200)
+  async receive(@Req() request: FastifyRequest & { rawBody?: Buffer }): Promise<{ status: 'applied' | 'duplicate' | 'deferred' }> {
+    const verified = this.partner.verifyPushNotification({
+      headers: request.headers as Record<string, string | string[] | undefined>,
+      rawBody: request.rawBody?.toString('utf8') ?? '',
+      secret: this.config.partner!.webhookSecret,
+      now: this.clock.now(),
+    });
+    if (!verified.ok) throw new UnauthorizedException({ code: 'PARTNER.BAD_SIGNATURE', message: `The notification is not from the partner: ${verified.reason}` });
+    const { rowCount } = await this.sql.query(`INSERT INTO ${PUSH_KEYS_TABLE} (key) VALUES ($1) ON CONFLICT (key) DO NOTHING`, [verified.idempotencyKey]);
+    if (rowCount === 0) return { status: 'duplicate' };
+    try {
+      const view = await this.partner.getCase(verified.partnerCaseId);
+      if (view) await this.sync.apply(view, 'push');
+      return { status: 'applied' };
+    } catch (error) {
+      // The partner cannot be read right now: polling and reconciliation will catch up.
+      this.logger.warn(`Could not fetch partner case ${verified.partnerCaseId} after a notification: ${(error as Error).message}`);
+      return { status: 'deferred' };
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export { PartnerSyncModule } from './partner-sync.module';
+export { PartnerOutboxProjection } from './outbox/partner-outbox.projection';
+export { OutboxWorker } from './outbox/outbox-worker';
+export { PartnerPoller } from './inbound/partner-poller';
+export { ReconciliationJob } from './reconciliation/reconciliation.job';

@@ -1,0 +1,37 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { type SqlClient } from '@pm/event-store';
+import { SQL_CLIENT } from '../infrastructure/database/tokens';
+import { CompaniesModule } from '../companies';
+import { ReceivablesModule } from '../receivables';
+import { PartnerCaseSync } from './inbound/partner-case-sync';
+import { PartnerPoller } from './inbound/partner-poller';
+import { PushNotificationsController } from './inbound/push-notifications.controller';
+import { OutboxWorker } from './outbox/outbox-worker';
+import { PartnerOutboxProjection } from './outbox/partner-outbox.projection';
+import { ReconciliationJob } from './reconciliation/reconciliation.job';
+
+/**
+ * The sync with the collection partner: outbound (outbox projection + worker), inbound (polling and
+ * signed pushes) and reconciliation. Loaded only when a partner is configured.
+ */
+@Module({
+  imports: [CompaniesModule, ReceivablesModule],
+  controllers: [PushNotificationsController],
+  providers: [PartnerOutboxProjection, OutboxWorker, PartnerCaseSync, PartnerPoller, ReconciliationJob],
+  exports: [PartnerOutboxProjection],
+})
+export class PartnerSyncModule implements OnModuleInit {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    private readonly outbox: PartnerOutboxProjection,
+  ) {}
+
+  /** The sync's own bookkeeping: poll cursor, seen push keys, newest partner view applied per case. */
+  async onModuleInit(): Promise<void> {
+    // The outbox table too: the worker may poll it before the projection runner has created its tables.
+    for (const ddl of this.outbox.schema) await this.sql.query(ddl);
+    await this.sql.query(`CREATE TABLE IF NOT EXISTS sync_state (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
+    await this.sql.query(`CREATE TABLE IF NOT EXISTS sync_push_keys (key text PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`);
+    await this.sql.query(`CREATE TABLE IF NOT EXISTS sync_partner_views (partner_case_id text PRIMARY KEY, updated_at text NOT NULL)`);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The collection lifecycle on the sandbox clock. Every step is due at a moment; `applyDue` (run by the
+ * timer, by every request and after a clock advance) takes each case through all steps due by now,
+ * each dated at the moment it was due, so a 30-day advance leaves the same history as 30 real days.
+ * `disputed` and `respite` freeze the next step and keep the time left; resuming restarts it.
+ */
+import { DAY_MS, epochDay } from '../dates';
+import { isSwedishIdentityNumber } from '../identity';
+import { formatSek } from '../money';
+import { type Tx } from '../state/store';
+import { type CaseRecord, type CaseState, type CaseStatus, type CostType } from '../state/types';
+import { isClosed, settleInterest } from './ledger';
+import { feesOn } from './rules';
+
+/** Registration → first action on the next tick: due at once, applied by the next `applyDue`. */
+export const FIRST_STEP_DELAY_MS = 0;
+
+/** Days from entering a state to the next one (the inkassokrav ~12 days after the reminder, and so on). */
+export const DAYS_UNTIL_NEXT: Readonly<Partial<Record<CaseState, number>>> = {
+  reminder: 12,
+  debt_collection: 10,
+  decision: 5,
+  enforcement: 60,
+};
+
+const STATE_LOG: Readonly<Record<CaseState, string>> = {
+  initializing: 'Ärendet registrerat',
+  invoice: 'Faktura skickad',
+  reminder: 'Påminnelse skickad',
+  debt_collection: 'Inkassokrav skickat',
+  decision: 'Ärendet väntar på beslut om rättsliga åtgärder',
+  enforcement: 'Ansökan om betalningsföreläggande till Kronofogden',
+  surveillance: 'Ärendet överlämnat till efterbevakning',
+};
+
+const COST_LOG: Readonly<Record<CostType, string>> = {
+  reminder_fee: 'Påminnelseavgift',
+  debt_collection_fee: 'Inkassoavgift',
+  late_payment_compensation: 'Förseningsersättning',
+};
+
+export function scheduleFirstStep(record: CaseRecord, at: number): void {
+  record.next = { state: record.firstAction, at: at + FIRST_STEP_DELAY_MS, remainingMs: null };
+}
+
+/** Applies every step due by `tx.now` to every open case. */
+export function applyDue(tx: Tx): void {
+  for (const record of Object.values(tx.state.cases)) {
+    if (!isClosed(record) && advance(record, tx.now)) tx.touchCase(record);
+  }
+}
+
+function advance(record: CaseRecord, now: number): boolean {
+  let changed = false;
+  for (;;) {
+    if (record.status === 'respite' && record.respiteUntilDay !== null && record.respiteUntilDay * DAY_MS <= now) {
+      const end = record.respiteUntilDay * DAY_MS;
+      record.respiteUntilDay = null;
+      setStatus(record, 'active', end);
+      log(record, end, 'Anståndet har löpt ut');
+    } else if (record.status === 'active' && record.next?.at != null && record.next.at <= now) {
+      enterState(record, record.next.state, record.next.at);
+    } else {
+      return changed;
+    }
+    changed = true;
+  }
+}
+
+/** The case reaches `state` at `at`: record it, charge the fees the law allows, schedule the next step. */
+export function enterState(record: CaseRecord, state: CaseState, at: number): void {
+  record.state = state;
+  record.stateHistory.push({ state, at });
+  log(record, at, STATE_LOG[state]);
+  chargeFees(record, state, at);
+  const days = DAYS_UNTIL_NEXT[state];
+  record.next = days === undefined ? null : { state: nextState(record, state), at: at + days * DAY_MS, remainingMs: null };
+}
+
+function nextState(record: CaseRecord, state: CaseState): CaseState {
+  switch (state) {
+    case 'reminder':
+      return 'debt_collection';
+    case 'debt_collection':
+      return 'decision';
+    // Kronofogden needs an identity number it can act on; without one, only efterbevakning is left.
+    case 'decision':
+      return isSwedishIdentityNumber(record.debtor.idNumber) ? 'enforcement' : 'surveillance';
+    default:
+      return 'surveillance';
+  }
+}
+
+/**
+ * Lag (1981:739): a consumer pays the reminder fee only if agreed (and one per claim), and the
+ * inkassokrav fee once; a business debtor pays 450 kr förseningsersättning once, instead of both.
+ */
+function chargeFees(record: CaseRecord, state: CaseState, at: number): void {
+  if (state !== 'reminder' && state !== 'debt_collection') return;
+  const fees = feesOn(epochDay(at));
+  if (record.debtor.isCompany) {
+    addCost(record, 'late_payment_compensation', fees.latePaymentCompensationOre, at);
+  } else if (state === 'reminder') {
+    if (record.reminderFeeAgreed) addCost(record, 'reminder_fee', fees.reminderFeeOre, at);
+  } else {
+    addCost(record, 'debt_collection_fee', fees.debtCollectionFeeOre, at);
+  }
+}
+
+/** Adds a cost unless one of that type is already claimed (each fee is allowed once per claim). */
+export function addCost(record: CaseRecord, type: CostType, amountOre: number, at: number): void {
+  if (amountOre <= 0 || record.costs.some((cost) => cost.type === type)) return;
+  record.costs.push({ type, amountOre, at });
+  log(record, at, `${COST_LOG[type]} ${formatSek(amountOre)} debiterad`);
+}
+
+/**
+ * Changes the status at `at`, freezing the next step when collection must stop (disputed, respite),
+ * resuming it with the time that was left, and ending the lifecycle when the case closes.
+ */
+export function setStatus(record: CaseRecord, status: CaseStatus, at: number): void {
+  if (record.status === status) return;
+  const wasRunning = record.status === 'active';
+  if (status !== 'active' && !['disputed', 'respite'].includes(status)) {
+    settleInterest(record, at);
+    record.next = null;
+  } else if (wasRunning && status !== 'active' && record.next?.at != null) {
+    record.next = { ...record.next, at: null, remainingMs: Math.max(0, record.next.at - at) };
+  } else if (status === 'active' && record.next?.at === null) {
+    record.next = { ...record.next, at: at + (record.next.remainingMs ?? 0), remainingMs: null };
+  }
+  record.status = status;
+  record.statusHistory.push({ status, at });
+}
+
+export function log(record: CaseRecord, at: number, text: string): void {
+  record.log.push({ at, text });
+}

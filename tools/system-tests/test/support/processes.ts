@@ -1,0 +1,180 @@
+/**
+ * Starts the real API and partner-sandbox programs (their built `dist/main.js`) as separate processes,
+ * as `pnpm start` does, each in a temporary data directory, and talks to them over HTTP.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { companyIdFor, signToken } from '@pm/api';
+
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export class Program {
+  readonly output: string[] = [];
+  private child?: ChildProcess;
+
+  constructor(
+    readonly name: string,
+    private readonly script: string,
+    private readonly env: Record<string, string>,
+    readonly url: string,
+  ) {}
+
+  async start(): Promise<this> {
+    const child = spawn(process.execPath, [join(ROOT, this.script)], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
+    child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
+    this.child = child;
+    await until(`${this.name} to answer /health`, async () => {
+      if (child.exitCode !== null) throw new Error(`${this.name} exited: ${this.output.join('')}`);
+      return (await fetch(`${this.url}/health`)).ok;
+    }, 60_000);
+    return this;
+  }
+
+  /** kill -9: no shutdown hook runs. */
+  async crash(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  }
+}
+
+export interface System {
+  dataDir: string;
+  sandbox: Program;
+  api: Program;
+  sandboxKey: string;
+  jwtSecret: string;
+  adminToken: string;
+  userToken(organisationNumber: string): string;
+  /** Calls the API as the given token. */
+  call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** Calls the sandbox with its API key. */
+  partner(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  restartApi(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function json(response: Response) {
+  const text = await response.text();
+  try {
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  } catch {
+    return { status: response.status, body: text };
+  }
+}
+
+export async function startSystem(options: { databaseUrl?: string; apiEnv?: Record<string, string>; sandboxEnv?: Record<string, string> } = {}): Promise<System> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pm-system-'));
+  const [apiPort, sandboxPort] = [await freePort(), await freePort()];
+  const jwtSecret = randomUUID();
+  const webhookSecret = randomUUID();
+  const sandbox = await new Program('sandbox', 'tools/amili-sandbox/dist/main.js', {
+    DATA_DIR: dataDir,
+    SANDBOX_PORT: String(sandboxPort),
+    SANDBOX_TICK_MS: '200',
+    SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${apiPort}/api/partner/notifications`,
+    SANDBOX_WEBHOOK_SECRET: webhookSecret,
+    ...options.sandboxEnv,
+  }, `http://127.0.0.1:${sandboxPort}`).start();
+  const sandboxKey = readFileSync(join(dataDir, 'amili-sandbox', 'api-key'), 'utf8').trim();
+  const apiEnv: Record<string, string> = {
+    DATA_DIR: dataDir,
+    PORT: String(apiPort),
+    JWT_SECRET: jwtSecret,
+    SEED_DEMO: '0',
+    AMILI_URL: sandbox.url,
+    AMILI_WEBHOOK_SECRET: webhookSecret,
+    AMILI_POLL_INTERVAL_MS: '300',
+    AMILI_RECONCILE_INTERVAL_MS: '2000',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.apiEnv,
+  };
+  let api = await new Program('api', 'apps/api/dist/main.js', apiEnv, `http://127.0.0.1:${apiPort}`).start();
+  return {
+    dataDir,
+    sandbox,
+    get api() {
+      return api;
+    },
+    sandboxKey,
+    jwtSecret,
+    adminToken: signToken(jwtSecret, { sub: 'operator', role: 'admin' }),
+    userToken: (organisationNumber) => signToken(jwtSecret, { sub: 'anna', role: 'user', company: companyIdFor(organisationNumber) }),
+    async call(method, path, token, body) {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      return json(await fetch(api.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+    },
+    async partner(method, path, body) {
+      const headers: Record<string, string> = { 'x-api-key': sandboxKey };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      return json(await fetch(sandbox.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+    },
+    async restartApi() {
+      api = await new Program('api', 'apps/api/dist/main.js', apiEnv, api.url).start();
+    },
+    async stop() {
+      await api.stop();
+      await sandbox.stop();
+    },
+  };
+}
+
+export function invoice(number: string, overrides: Record<string, unknown> = {}) {
+  return {
+    invoiceDate: '2026-09-01',
+    dueDate: '2026-10-01',
+    currency: 'SEK',
+    totalOre: 125000,
+    vatOre: 25000,
+    customer: {
+      name: `Kund ${number}`,
+      identityNumber: '19811218-9876',
+      isCompany: false,
+      email: 'kund@example.se',
+      address: { line1: 'Lillgatan 2', postalCode: '222 33', city: 'Lund', country: 'SE' },
+    },
+    ...overrides,
+  };
+}
