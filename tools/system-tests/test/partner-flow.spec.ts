@@ -110,6 +110,43 @@ describe('Cases go to the partner and come back (API and sandbox as separate pro
   });
 });
 
+describe('A registration the partner refuses', () => {
+  let system: System;
+  let token: string;
+
+  beforeAll(async () => {
+    system = await startSystem();
+    await system.call('POST', '/api/companies', system.adminToken, {
+      organisationNumber: ORG,
+      name: 'Bygg AB',
+      country: 'SE',
+      address: { line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
+    });
+    token = system.userToken(ORG);
+    await system.call('POST', '/api/activation', token, { termsVersion: '2026-1', accepted: true });
+  });
+  afterAll(async () => system?.stop());
+
+  it('ends our case as rejected with the partner\'s reason', async () => {
+    const status = async () => (await system.call('GET', '/api/invoices/4001', token)).body;
+    await system.call('PUT', '/api/invoices/4001', token, invoice('4001'));
+    await system.call('POST', '/api/invoices/4001/reminder-case', token);
+    const partnerCaseId = await until('a partner case id', async () => (await status()).partnerCaseId);
+    await system.partner('POST', `/_sandbox/cases/${partnerCaseId}/pay`, { amount: (await system.partner('GET', `/cases/${partnerCaseId}`)).body.total_remaining });
+    await until('paid', async () => (await status()).status === 'paid');
+    // The invoice is corrected upwards and sent again: the partner will not take a debt it has closed as paid.
+    expect((await system.call('PUT', '/api/invoices/4001', token, invoice('4001', { totalOre: 150000 }))).status).toBe(200);
+    const again = await system.call('POST', '/api/invoices/4001/reminder-case', token);
+    expect(again.status).toBe(201);
+    const rejected = await until('the second case to be rejected', async () => ((await status()).status === 'rejected' ? status() : null));
+    const theCase = (await system.call('GET', `/api/cases/${again.body.caseId}`, token)).body;
+    expect(theCase).toMatchObject({ status: 'rejected', open: false });
+    expect(theCase.endReason).toEqual(expect.any(String));
+    expect(theCase.endReason.length).toBeGreaterThan(5);
+    expect(rejected.allowedActions).toContain('credit_invoice');
+  });
+});
+
 describe('Signed push notifications alone keep the list current', () => {
   let system: System;
   let token: string;

@@ -4,7 +4,7 @@
  * notification only says which case changed: we fetch the case and converge to it.
  */
 import { Controller, HttpCode, Inject, Logger, Post, Req, UnauthorizedException } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AmiliAdapter } from '@pm/amili-adapter';
 import { type SqlClient } from '@pm/event-store';
 import { type FastifyRequest } from 'fastify';
@@ -16,7 +16,7 @@ import { PartnerCaseSync } from './partner-case-sync';
 
 export const PUSH_KEYS_TABLE = 'sync_push_keys';
 
-@ApiExcludeController()
+@ApiTags('partner')
 @Controller('api/partner')
 export class PushNotificationsController {
   private readonly logger = new Logger(PushNotificationsController.name);
@@ -32,6 +32,12 @@ export class PushNotificationsController {
   @Post('notifications')
   @Public()
   @HttpCode(200)
+  @ApiOperation({ summary: "The partner's signed push notification that a case changed (no bearer token: the signature authenticates)" })
+  @ApiHeader({ name: 'X-Webhook-Signature', description: 'sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">' })
+  @ApiHeader({ name: 'X-Webhook-Timestamp', description: 'Unix seconds; older than 5 minutes is refused' })
+  @ApiHeader({ name: 'X-Idempotency-Key', description: 'A repeated key is answered `duplicate` and does nothing' })
+  @ApiOkResponse({ description: '{status: applied | duplicate | deferred}' })
+  @ApiUnauthorizedResponse({ description: 'PARTNER.BAD_SIGNATURE' })
   async receive(@Req() request: FastifyRequest & { rawBody?: Buffer }): Promise<{ status: 'applied' | 'duplicate' | 'deferred' }> {
     const verified = this.partner.verifyPushNotification({
       headers: request.headers as Record<string, string | string[] | undefined>,
