@@ -2,7 +2,7 @@
  * The whole life of cases over real HTTP between separate API and sandbox processes (embedded store):
  * the partner moves each case and the invoice list shows every status as it happens.
  */
-import { type System, invoice, startSystem, until } from './support/processes';
+import { type System, activatedCompany, invoice, startSystem, until } from './support/processes';
 
 const ORG = '556036-0793';
 
@@ -12,15 +12,7 @@ describe('Cases go to the partner and come back (API and sandbox as separate pro
 
   beforeAll(async () => {
     system = await startSystem();
-    const created = await system.call('POST', '/api/companies', system.adminToken, {
-      organisationNumber: ORG,
-      name: 'Bygg AB',
-      country: 'SE',
-      address: { line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
-    });
-    expect(created.status).toBe(201);
-    token = system.userToken(ORG);
-    expect((await system.call('POST', '/api/activation', token, { termsVersion: '2026-1', accepted: true })).status).toBe(201);
+    token = await activatedCompany(system, ORG);
   });
   afterAll(async () => system?.stop());
 
@@ -116,14 +108,7 @@ describe('A registration the partner refuses', () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    await system.call('POST', '/api/companies', system.adminToken, {
-      organisationNumber: ORG,
-      name: 'Bygg AB',
-      country: 'SE',
-      address: { line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
-    });
-    token = system.userToken(ORG);
-    await system.call('POST', '/api/activation', token, { termsVersion: '2026-1', accepted: true });
+    token = await activatedCompany(system, ORG);
   });
   afterAll(async () => system?.stop());
 
@@ -154,14 +139,7 @@ describe('Signed push notifications alone keep the list current', () => {
   beforeAll(async () => {
     // Polling and reconciliation are effectively off: only the partner's pushes can bring news.
     system = await startSystem({ apiEnv: { AMILI_POLL_INTERVAL_MS: '600000', AMILI_RECONCILE_INTERVAL_MS: '600000' } });
-    await system.call('POST', '/api/companies', system.adminToken, {
-      organisationNumber: ORG,
-      name: 'Bygg AB',
-      country: 'SE',
-      address: { line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
-    });
-    token = system.userToken(ORG);
-    await system.call('POST', '/api/activation', token, { termsVersion: '2026-1', accepted: true });
+    token = await activatedCompany(system, ORG);
   });
   afterAll(async () => system?.stop());
 
@@ -201,14 +179,7 @@ describe('Reconciliation heals what polling and pushes missed, and says so in th
       apiEnv: { AMILI_POLL_INTERVAL_MS: '600000', AMILI_RECONCILE_INTERVAL_MS: '1000' },
       sandboxEnv: { SANDBOX_WEBHOOK_URL: '' },
     });
-    await system.call('POST', '/api/companies', system.adminToken, {
-      organisationNumber: ORG,
-      name: 'Bygg AB',
-      country: 'SE',
-      address: { line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
-    });
-    token = system.userToken(ORG);
-    await system.call('POST', '/api/activation', token, { termsVersion: '2026-1', accepted: true });
+    token = await activatedCompany(system, ORG);
   });
   afterAll(async () => system?.stop());
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { type System, invoice, startSystem, until } from '../support/processes';
+import { type System, activatedCompany, invoice, startSystem, until } from '../support/processes';
 
 const url = process.env.DATABASE_URL;
 const ORG = '556036-0793';
@@ -31,14 +31,7 @@ else
       await admin.end();
       const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
       system = await startSystem({ databaseUrl });
-      await system.call('POST', '/api/companies', system.adminToken, {
-        organisationNumber: ORG,
-        name: 'Bygg AB',
-        country: 'SE',
-        address: { line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
-      });
-      token = system.userToken(ORG);
-      await system.call('POST', '/api/activation', token, { termsVersion: '2026-1', accepted: true });
+      token = await activatedCompany(system, ORG);
     });
 
     afterAll(async () => {

@@ -178,3 +178,18 @@ export function invoice(number: string, overrides: Record<string, unknown> = {})
     ...overrides,
   };
 }
+
+/** Registers the company (as the operator) and activates the service (as its user); returns the user's token. */
+export async function activatedCompany(system: System, organisationNumber: string): Promise<string> {
+  const created = await system.call('POST', '/api/companies', system.adminToken, {
+    organisationNumber,
+    name: 'Bygg AB',
+    country: 'SE',
+    address: { line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
+  });
+  if (created.status !== 201) throw new Error(`company not created: ${JSON.stringify(created.body)}`);
+  const token = system.userToken(organisationNumber);
+  const activated = await system.call('POST', '/api/activation', token, { termsVersion: '2026-1', accepted: true });
+  if (activated.status !== 201) throw new Error(`not activated: ${JSON.stringify(activated.body)}`);
+  return token;
+}

@@ -6,11 +6,10 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AmiliAdapter, type PartnerCaseView } from '@pm/amili-adapter';
-import { type ReceivableState, isDomainError, isTerminal, remainingClaimOre, stockholmDate } from '@pm/domain';
+import { type ReceivableState, isDomainError, remainingClaimOre, stockholmDate } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { Clock } from '../../infrastructure/event-sourcing/clock';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
-import { CompanyDirectory } from '../../companies';
 import { CaseLookup, ReceivableCommands } from '../../receivables';
 import { type CommandContext } from '../../shared/http/command-context';
 import { PARTNER_ACTOR } from '../../infrastructure/partner/amili.provider';
@@ -31,28 +30,18 @@ export class PartnerCaseSync {
     private readonly partner: AmiliAdapter,
     private readonly receivables: ReceivableCommands,
     private readonly cases: CaseLookup,
-    private readonly companies: CompanyDirectory,
   ) {}
 
-  /** Where a partner case belongs: by its id once we know it, else by creditor and invoice number. */
-  async locate(view: PartnerCaseView): Promise<{ companyId: string; invoiceNumber: string } | null> {
-    const known = await this.cases.byPartnerCaseId(view.partnerCaseId);
-    if (known) return { companyId: known.companyId, invoiceNumber: known.invoiceNumber };
-    const companyId = await this.companies.byPartnerCreditorId(view.creditorId);
-    return companyId ? { companyId, invoiceNumber: view.invoiceNumber } : null;
-  }
-
   async apply(view: PartnerCaseView, reason: 'poll' | 'push' | 'reconcile'): Promise<SyncOutcome> {
-    const place = await this.locate(view);
-    if (!place) {
-      this.logger.warn(`Partner case ${view.partnerCaseId} (invoice ${view.invoiceNumber}) matches none of our cases`);
-      return { caseId: null, applied: [], findings: [] };
-    }
+    // A partner case belongs only to the case whose registration recorded its id: never attached by
+    // invoice number (the invoice may have had an earlier case). Not known yet → its registration answer
+    // is still being recorded (the job retries until the partner answers); reconciliation catches up.
+    const place = await this.cases.byPartnerCaseId(view.partnerCaseId);
+    if (!place) return { caseId: null, applied: [], findings: [] };
     const { state } = await this.receivables.state(place.companyId, place.invoiceNumber);
     const current = state.currentCase;
-    // Only the current case follows the partner; an older case of the same invoice is history.
-    if (!current || (current.partnerCaseId !== null && current.partnerCaseId !== view.partnerCaseId)) return { caseId: null, applied: [], findings: [] };
-    if (current.partnerCaseId === null && isTerminal(current.status)) return { caseId: current.caseId, applied: [], findings: [] };
+    // Only the current case follows the partner; an earlier case of the same invoice is history.
+    if (!current || current.caseId !== place.caseId) return { caseId: null, applied: [], findings: [] };
     const seen = await this.lastApplied(view.partnerCaseId);
     const { commands, findings } = this.partner.convergeCommands(
       view,

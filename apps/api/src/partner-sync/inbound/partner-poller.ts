@@ -3,7 +3,8 @@
  * The cursor is stored after each page, so a restart continues where it stopped; re-reading a page
  * is harmless because applying a view is idempotent.
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PeriodicJob } from '../../infrastructure/periodic-job';
 import { AmiliAdapter, INITIAL_POLLING_CURSOR, type PollingCursor } from '@pm/amili-adapter';
 import { type SqlClient } from '@pm/event-store';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -17,35 +18,21 @@ const PAGE_SIZE = 100;
 type Cursor = PollingCursor;
 
 @Injectable()
-export class PartnerPoller implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(PartnerPoller.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
+export class PartnerPoller extends PeriodicJob {
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly partner: AmiliAdapter,
     private readonly sync: PartnerCaseSync,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.pollOnce().catch((error) => this.logger.warn(`Polling the partner failed: ${(error as Error).message}`)), this.config.partner!.pollIntervalMs);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  protected interval(): number {
+    return this.config.partner!.pollIntervalMs;
   }
 
-  /** One round: every page of updates since the cursor. Returns how many views were applied. */
-  pollOnce(): Promise<number> {
-    this.running ??= this.poll().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async poll(): Promise<number> {
+  protected async work(): Promise<number> {
     let cursor = await this.readCursor();
     let seen = 0;
     for (;;) {

@@ -21,7 +21,11 @@ export interface QueuedJob {
   attempts: number;
 }
 
-/** Jobs about one case run one at a time, in the order their events happened (register before cancel). */
+/**
+ * Jobs about one invoice run one at a time, in the order their events happened: register before
+ * cancel, and an earlier case's cancellation before the next case's registration (the partner answers
+ * a registration with the open case it already has for that invoice).
+ */
 export function orderingKey(job: PartnerJob): string {
-  return job.kind === 'link_creditor' ? `company:${job.companyId}` : `case:${job.caseId}`;
+  return job.kind === 'link_creditor' ? `company:${job.companyId}` : `invoice:${job.companyId}:${job.invoiceNumber}`;
 }

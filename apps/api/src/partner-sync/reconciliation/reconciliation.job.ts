@@ -3,51 +3,37 @@
  * registration answer, a missed update, a case the partner no longer has), writing its findings into
  * the case's audit trail. Interval: AMILI_RECONCILE_INTERVAL_MS.
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PeriodicJob } from '../../infrastructure/periodic-job';
 import { AmiliAdapter } from '@pm/amili-adapter';
 import { isDomainError } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
-import { CompanyDirectory } from '../../companies';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { CaseLookup, type CaseRef, ReceivableCommands } from '../../receivables';
 import { PARTNER_ACTOR } from '../../infrastructure/partner/amili.provider';
 import { PartnerCaseSync } from '../inbound/partner-case-sync';
 import { OUTBOX_TABLE, enqueue } from '../outbox/partner-outbox.projection';
+import { orderingKey } from '../outbox/partner-jobs';
 
 @Injectable()
-export class ReconciliationJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ReconciliationJob.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
+export class ReconciliationJob extends PeriodicJob {
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly partner: AmiliAdapter,
     private readonly cases: CaseLookup,
-    private readonly companies: CompanyDirectory,
     private readonly receivables: ReceivableCommands,
     private readonly sync: PartnerCaseSync,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce().catch((error) => this.logger.warn(`Reconciliation failed: ${(error as Error).message}`)), this.config.partner!.reconcileIntervalMs);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  protected interval(): number {
+    return this.config.partner!.reconcileIntervalMs;
   }
 
-  /** One pass over every open case; returns how many had findings. */
-  runOnce(): Promise<number> {
-    this.running ??= this.reconcileAll().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async reconcileAll(): Promise<number> {
+  protected async work(): Promise<number> {
     let diverged = 0;
     for (const ref of await this.cases.openCases()) {
       try {
@@ -60,13 +46,7 @@ export class ReconciliationJob implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async reconcile(ref: CaseRef): Promise<boolean> {
-    const company = await this.companies.state(ref.companyId);
-    const creditorId = company.status === 'registered' ? company.partnerCreditorId : null;
-    const view = ref.partnerCaseId
-      ? await this.partner.getCase(ref.partnerCaseId)
-      : creditorId
-        ? await this.partner.findCase({ creditorId, invoiceNumber: ref.invoiceNumber })
-        : null;
+    const view = ref.partnerCaseId ? await this.partner.getCase(ref.partnerCaseId) : null;
     if (!view) return this.missingAtPartner(ref);
     const { findings } = await this.sync.apply(view, 'reconcile');
     await this.record(ref, findings);
@@ -77,7 +57,7 @@ export class ReconciliationJob implements OnApplicationBootstrap, OnApplicationS
   private async missingAtPartner(ref: CaseRef): Promise<boolean> {
     const { rows } = await this.sql.query<{ n: string | number }>(
       `SELECT count(*) AS n FROM ${OUTBOX_TABLE} WHERE ordering_key = $1 AND status = 'pending'`,
-      [`case:${ref.caseId}`],
+      [orderingKey({ kind: 'register_case', companyId: ref.companyId, invoiceNumber: ref.invoiceNumber, caseId: ref.caseId, claimOre: 0 })],
     );
     if (Number(rows[0].n) > 0) return false;
     const { state } = await this.receivables.state(ref.companyId, ref.invoiceNumber);

@@ -3,7 +3,8 @@
  * Runs every minute; the decider ignores a resume that comes too early, so a late or repeated run is
  * harmless. (With several API instances, issue 7 gives this job a lease.)
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PeriodicJob } from '../../infrastructure/periodic-job';
 import { isDomainError, stockholmDate } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { Clock } from '../../infrastructure/event-sourcing/clock';
@@ -11,37 +12,21 @@ import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { systemContext } from '../../shared/http/command-context';
 import { ReceivableCommands } from '../receivable-commands';
 
-const INTERVAL_MS = 60_000;
-
 @Injectable()
-export class ResumeExpiredPausesJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ResumeExpiredPausesJob.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
+export class ResumeExpiredPausesJob extends PeriodicJob {
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     private readonly clock: Clock,
     private readonly receivables: ReceivableCommands,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce().catch((error) => this.logger.error('Resuming paused cases failed', error)), INTERVAL_MS);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  protected interval(): number {
+    return 60_000;
   }
 
-  /** Resumes every paused case whose end date has come; returns how many were resumed. */
-  runOnce(): Promise<number> {
-    this.running ??= this.resumeDue().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async resumeDue(): Promise<number> {
+  protected async work(): Promise<number> {
     const today = stockholmDate(this.clock.now());
     const { rows } = await this.sql.query<{ company_id: string; invoice_number: string }>(
       `SELECT company_id, invoice_number FROM rm_cases WHERE status = 'paused' AND reminder_case->>'pausedUntil' <= $1`,
