@@ -6,4 +6,5 @@ export * from './receivable/invoice';
 export * from './receivable/reminder-case';
 export * from './receivable/receivable';
 export * from './receivable/next-step';
+export * from './payments';
 export * from './streams';

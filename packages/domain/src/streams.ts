@@ -3,4 +3,6 @@ export const streams = {
   company: (companyId: string) => `company-${companyId}`,
   /** One stream per invoice: the invoice and its reminder cases (see receivable.ts for why). */
   receivable: (companyId: string, invoiceNumber: string) => `receivable-${companyId}-${encodeURIComponent(invoiceNumber)}`,
+  /** One stream per bank transaction: its name is what makes a re-imported file book nothing twice. */
+  bankPayment: (companyId: string, bankReference: string) => `bank-payment-${companyId}-${encodeURIComponent(bankReference)}`,
 };

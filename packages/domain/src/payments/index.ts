@@ -1,0 +1,3 @@
+export * from './matching';
+export * from './booking';
+export * from './bank-payment';
