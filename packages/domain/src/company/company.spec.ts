@@ -44,6 +44,11 @@ describe('Company registration', () => {
   it('refuses an organisation number with a wrong check digit', () => {
     spec(companyDecider).given([]).when(register({ organisationNumber: '556036-0794' })).thenThrows('COMPANY.INVALID_ORGANISATION_NUMBER');
   });
+  it('keeps a valid bankgiro number, formatted, and refuses a wrong check digit', () => {
+    const [event] = spec(companyDecider).given([]).when({ ...register(), data: { ...register().data, bankgiro: '56775612' } }).events();
+    expect(event).toMatchObject({ type: 'CompanyRegistered', data: { bankgiro: '5677-5612' } });
+    spec(companyDecider).given([]).when({ ...register(), data: { ...register().data, bankgiro: '5677-5613' } }).thenThrows('COMPANY.INVALID_BANKGIRO');
+  });
   it('refuses registering twice', () => {
     spec(companyDecider).given([registered]).when(register()).thenThrows('COMPANY.ALREADY_REGISTERED');
   });

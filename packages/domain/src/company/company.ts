@@ -5,7 +5,7 @@
  */
 import { type Actor, type CommandContext, type Decider, type DomainEvent, assertNever } from '../shared/decider';
 import { refuse } from '../shared/errors';
-import { parseOrganisationNumber } from '../rules/identity-numbers';
+import { parseBankgiro, parseOrganisationNumber } from '../rules/identity-numbers';
 
 export interface PostalAddress {
   line1: string;
@@ -26,6 +26,8 @@ export type CompanyEvent =
         address: PostalAddress;
         fromLegacyService: boolean;
         registeredAt: string;
+        /** The bankgiro number incoming payments arrive on (NNN-NNNN or NNNN-NNNN). */
+        bankgiro?: string;
       }
     >
   | DomainEvent<'ServiceActivated', { termsVersion: string; acceptedBy: Actor; acceptedAt: string }>
@@ -43,6 +45,7 @@ export type CompanyCommand =
         country: string;
         address: PostalAddress;
         fromLegacyService?: boolean;
+        bankgiro?: string;
       };
     })
   | (CommandContext & {
@@ -69,6 +72,7 @@ export type CompanyState =
       country: string;
       address: PostalAddress;
       fromLegacyService: boolean;
+      bankgiro: string | null;
       activation: Activation | null;
       deactivatedAt: string | null;
       partnerCreditorId: string | null;
@@ -109,6 +113,7 @@ export const companyDecider: Decider<CompanyState, CompanyCommand, CompanyEvent>
           country: event.data.country,
           address: event.data.address,
           fromLegacyService: event.data.fromLegacyService,
+          bankgiro: event.data.bankgiro ?? null,
           activation: null,
           deactivatedAt: null,
           partnerCreditorId: null,
@@ -140,6 +145,8 @@ export const companyDecider: Decider<CompanyState, CompanyCommand, CompanyEvent>
         if (!orgNo.ok)
           throw refuse.rule('COMPANY.INVALID_ORGANISATION_NUMBER', `The organisation number is not valid: ${orgNo.reason}`);
         if (!data.name.trim()) throw refuse.invalid('COMPANY.NAME_REQUIRED', 'The company needs a name.');
+        const bankgiro = data.bankgiro === undefined ? undefined : parseBankgiro(data.bankgiro);
+        if (bankgiro && !bankgiro.ok) throw refuse.rule('COMPANY.INVALID_BANKGIRO', `The bankgiro number is not valid: ${bankgiro.reason}`);
         return [
           {
             type: 'CompanyRegistered',
@@ -151,6 +158,7 @@ export const companyDecider: Decider<CompanyState, CompanyCommand, CompanyEvent>
               address: data.address,
               fromLegacyService: data.fromLegacyService ?? false,
               registeredAt: command.now,
+              ...(bankgiro?.ok ? { bankgiro: bankgiro.formatted } : {}),
             },
           },
         ];

@@ -13,6 +13,8 @@ export interface IncomingPaymentFacts {
   payerName?: string;
   references: ReadonlyArray<{ kind: ReferenceKind; value: string }>;
   reversal: boolean;
+  /** ISO 4217; invoices are in SEK, so anything else waits for a person. Absent means SEK. */
+  currency?: string;
 }
 
 /** What matching needs to know of an invoice that may receive the payment. */
@@ -31,7 +33,7 @@ export interface MatchLookup {
 }
 
 export type MatchMethod = 'ocr' | 'invoice_number' | 'amount_and_payer' | 'manual';
-export type QueueReason = 'no_match' | 'overpayment' | 'ambiguous' | 'reversal' | 'nothing_to_claim';
+export type QueueReason = 'no_match' | 'overpayment' | 'ambiguous' | 'reversal' | 'nothing_to_claim' | 'not_sek';
 
 export type MatchDecision =
   | { kind: 'matched'; invoiceNumber: string; method: MatchMethod; amountOre: number; partial: boolean }
@@ -68,6 +70,7 @@ function onCandidate(candidate: MatchCandidate, method: MatchMethod, amountOre: 
 
 export function matchIncomingPayment(payment: IncomingPaymentFacts, lookup: MatchLookup): MatchDecision {
   if (payment.reversal) return { kind: 'queued', reason: 'reversal' };
+  if (payment.currency && payment.currency !== 'SEK') return { kind: 'queued', reason: 'not_sek' };
   const { amountOre } = payment;
   for (const reference of payment.references)
     if (reference.kind === 'ocr') {

@@ -54,6 +54,9 @@ describe('Matching an incoming payment', () => {
     const twins: MatchLookup = { ...lookup, byRemainingAmount: () => [invoices[2], { ...invoices[2], invoiceNumber: '1005' }] };
     expect(matchIncomingPayment(payment(50_000, [], { payerName: 'Anna Lind' }), twins)).toEqual({ kind: 'queued', reason: 'ambiguous' });
   });
+  it('queues payments in another currency than SEK', () => {
+    expect(matchIncomingPayment(payment(125_000, [{ kind: 'ocr', value: '10017' }], { currency: 'EUR' }), lookup)).toEqual({ kind: 'queued', reason: 'not_sek' });
+  });
   it('queues reversals for a person', () => {
     expect(matchIncomingPayment(payment(125_000, [{ kind: 'ocr', value: '10017' }], { reversal: true }), lookup)).toEqual({ kind: 'queued', reason: 'reversal' });
   });
