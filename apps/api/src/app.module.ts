@@ -12,6 +12,8 @@ import { ProjectionRunner } from './infrastructure/projections/projection-runner
 import { LiveController } from './live/live.controller';
 import { OperationsController } from './operations/operations.controller';
 import { PartnerOutboxProjection, PartnerSyncModule } from './partner-sync';
+import { BankPaymentsProjection, PaymentsModule } from './payments';
+import { AccountingModule, JournalProjection } from './accounting';
 import { CaseDetailProjection, InvoiceListProjection, ReceivablesModule } from './receivables';
 import { AuthGuard } from './shared/auth/auth.guard';
 import { ErrorFilter } from './shared/http/error.filter';
@@ -21,7 +23,14 @@ export class AppModule {
   static forRoot(config: AppConfig, storage: Storage, clock?: Clock): DynamicModule {
     // The partner sync (outbox, polling, pushes, reconciliation) runs only when a partner is configured.
     const withPartner = config.partner !== undefined;
-    const projections: unknown[] = [CompanyProjection, InvoiceListProjection, CaseDetailProjection, AuditTrailProjection];
+    const projections: unknown[] = [
+      CompanyProjection,
+      InvoiceListProjection,
+      CaseDetailProjection,
+      AuditTrailProjection,
+      BankPaymentsProjection,
+      JournalProjection,
+    ];
     if (withPartner) projections.push(PartnerOutboxProjection);
     return {
       module: AppModule,
@@ -31,6 +40,8 @@ export class AppModule {
         CompaniesModule,
         ReceivablesModule,
         AuditModule,
+        PaymentsModule.forRoot({ withInbox: config.bankInbox !== undefined }),
+        AccountingModule,
         ...(withPartner ? [PartnerSyncModule] : []),
       ],
       controllers: [LiveController, OperationsController],

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import multipart from '@fastify/multipart';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { type AppConfig } from './config/app-config';
@@ -38,6 +39,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // The partner's push notifications are verified over the exact bytes they were signed as.
     rawBody: true,
   });
+  // Bank files arrive as multipart uploads; they may be far larger than a JSON body.
+  await app.register(multipart, { limits: { fileSize: config.uploadLimit, files: 1 } });
   app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });

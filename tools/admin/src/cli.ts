@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { companyIdFor, loadConfig, signToken } from '@pm/api';
+import { existsSync } from 'node:fs';
+import { importBankFile } from './payments-import';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -58,6 +60,31 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
       const body = (await response.json().catch(() => ({}))) as { companyId?: string; code?: string; message?: string };
       if (!response.ok) throw new CommanderError(EXIT.failed, 'admin.refused', `error: ${body.code ?? response.status}: ${body.message ?? response.statusText}`);
       out(body.companyId!);
+    });
+  program
+    .command('payments')
+    .description('Incoming bank payments')
+    .command('import')
+    .description('Import a camt.054 or BgMax file for a company through the running API; prints the import report')
+    .argument('<file>', 'the bank file')
+    .requiredOption('--company <organisationNumber>', "the company whose bankgiro the file is for")
+    .option('--api-url <url>', 'the API to talk to', `http://127.0.0.1:${env.PORT ?? 3000}`)
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string, options: { company: string; apiUrl: string; progress: boolean }) => {
+      if (!existsSync(file)) throw new CommanderError(EXIT.usage, 'admin.usage', `error: no such file: ${file}`);
+      const config = loadConfig(env);
+      const token = signToken(config.jwtSecret, { sub: 'admin-cli', role: 'user', company: companyIdFor(options.company) }, '1h');
+      const outcome = await importBankFile({ file, apiUrl: options.apiUrl, token, progress: options.progress && process.stderr.isTTY === true }).catch(
+        (error: Error) => {
+          throw new CommanderError(EXIT.failed, 'admin.unreachable', `error: cannot reach the API at ${options.apiUrl}: ${error.message}`);
+        },
+      );
+      if (!outcome.ok) {
+        const errors = (outcome.body.errors as { line?: number; path?: string; message: string }[] | undefined) ?? [];
+        const lines = errors.map((e) => `  ${e.line !== undefined ? `line ${e.line}` : (e.path ?? '')}: ${e.message}`);
+        throw new CommanderError(EXIT.failed, 'admin.refused', [`error: ${outcome.body.code ?? outcome.status}: ${outcome.body.message ?? ''}`, ...lines].join('\n'));
+      }
+      out(JSON.stringify(outcome.body));
     });
   return program;
 }

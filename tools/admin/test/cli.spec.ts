@@ -54,7 +54,7 @@ describe('pnpm admin', () => {
     const sql = await createPGliteClient();
     await ensureSchema(sql);
     const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
-    const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir, jwtSecret: secret, seedDemo: false, termsVersion: '2026-1', bodyLimit: 65536, referenceRates: [] };
+    const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir, jwtSecret: secret, seedDemo: false, termsVersion: '2026-1', bodyLimit: 65536, uploadLimit: 1_048_576, referenceRates: [] };
     const app = await createApp(config, { storage: { sql, store: new PostgresEventStore(sql) }, logger: ['error'] });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const apiUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CompanyEvent, type CompanyState, activationNeed, companyDecider, fold, streams } from '@pm/domain';
-import { type EventStore } from '@pm/event-store';
+import { type EventStore, type SqlClient } from '@pm/event-store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { EVENT_STORE } from '../infrastructure/database/tokens';
+import { EVENT_STORE, SQL_CLIENT } from '../infrastructure/database/tokens';
 
 /**
  * The companies context's public face for other contexts: whether a company may send now. Read from
@@ -13,11 +13,23 @@ export class CompanyDirectory {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
   ) {}
 
   async state(companyId: string): Promise<CompanyState> {
     const { events } = await this.store.readStream(streams.company(companyId));
     return fold(companyDecider, events as unknown as CompanyEvent[]);
+  }
+
+  /** The company whose incoming payments arrive on this bankgiro number (any formatting). */
+  async byBankgiro(bankgiro: string): Promise<string | null> {
+    const digits = bankgiro.replace(/\D/g, '');
+    if (!digits) return null;
+    const { rows } = await this.sql.query<{ company_id: string }>(
+      "SELECT company_id FROM rm_companies WHERE regexp_replace(state->>'bankgiro', '[^0-9]', '', 'g') = $1",
+      [digits],
+    );
+    return rows.length === 1 ? rows[0].company_id : null;
   }
 
   async isActive(companyId: string): Promise<boolean> {

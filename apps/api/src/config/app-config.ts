@@ -19,8 +19,12 @@ export interface AppConfig {
   termsVersion: string;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Largest accepted bank file upload, in bytes. */
+  uploadLimit: number;
   /** Riksbanken's reference rate per half-year (dated configuration), for the expected claim. */
   referenceRates: ReferenceRateTable;
+  /** The bank connection: a folder where bank files arrive (camt.054 or BgMax); none when unset. */
+  bankInbox?: { dir: string; intervalMs: number };
   /** The collection partner; `undefined` turns the partner sync off (tests without a partner). */
   partner?: PartnerConfig;
 }
@@ -90,8 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     seedDemo: env.SEED_DEMO !== '0',
     termsVersion: env.TERMS_VERSION || '2026-1',
     bodyLimit: Number(env.BODY_LIMIT_BYTES ?? 1_048_576),
+    uploadLimit: Number(env.UPLOAD_LIMIT_BYTES ?? 200 * 1_048_576),
     referenceRates: parseReferenceRates(env.REFERENCE_RATES),
     partner: loadPartnerConfig(env, dataDir),
+    ...(env.BANK_INBOX_DIR
+      ? { bankInbox: { dir: resolve(cwd, env.BANK_INBOX_DIR), intervalMs: Number(env.BANK_INBOX_INTERVAL_MS ?? 2000) } }
+      : {}),
   };
 }
 

@@ -19,6 +19,7 @@ export const DEMO_COMPANY = {
   name: 'Demo Bygg & Service AB',
   country: 'SE',
   address: { line1: 'Verkstadsgatan 4', postalCode: '411 04', city: 'Göteborg', country: 'SE' },
+  bankgiro: '5677-5612',
 };
 
 const home = (line1: string, postalCode: string, city: string) => ({ line1, postalCode, city, country: 'SE' });

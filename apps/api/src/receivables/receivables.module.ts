@@ -9,6 +9,7 @@ import { ManageReminderCaseController, ManageReminderCaseHandler } from './manag
 import { CaseDetailProjection } from './read-model/case-detail.projection';
 import { InvoiceListProjection } from './read-model/invoice-list.projection';
 import { CaseLookup } from './case-lookup';
+import { InvoiceMatchLookup } from './invoice-match-lookup';
 import { ReceivableCommands } from './receivable-commands';
 import { RegisterPaymentController, RegisterPaymentHandler } from './register-payment/register-payment';
 import { SendToReminderHandlingController, SendToReminderHandlingHandler } from './send-to-reminder-handling/send-to-reminder-handling';
@@ -45,8 +46,9 @@ import { QueryBus } from '@nestjs/cqrs';
     CaseDetailProjection,
     ResumeExpiredPausesJob,
     CaseLookup,
+    InvoiceMatchLookup,
   ],
-  exports: [InvoiceListProjection, CaseDetailProjection, CaseLookup, ReceivableCommands],
+  exports: [InvoiceListProjection, CaseDetailProjection, CaseLookup, ReceivableCommands, InvoiceMatchLookup],
 })
 export class ReceivablesModule implements OnModuleInit {
   constructor(

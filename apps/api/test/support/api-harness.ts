@@ -17,6 +17,8 @@ export interface Api {
   adminToken: string;
   userToken(organisationNumber: string, sub?: string): string;
   call(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Uploads a file as multipart/form-data in the field `file`. */
+  upload(path: string, token: string, content: string | Buffer, filename?: string, field?: string): Promise<{ status: number; body: any }>;
   eventCount(): Promise<number>;
   close(): Promise<void>;
 }
@@ -50,7 +52,7 @@ export function postgresStorage(url: string): StorageFactory {
   };
 }
 
-export async function startApi(factory: StorageFactory, now = '2026-11-23T10:00:00.000Z'): Promise<Api> {
+export async function startApi(factory: StorageFactory, now = '2026-11-23T10:00:00.000Z', overrides: Partial<AppConfig> = {}): Promise<Api> {
   const { storage, cleanup } = await factory();
   const config: AppConfig = {
     port: 0,
@@ -60,7 +62,9 @@ export async function startApi(factory: StorageFactory, now = '2026-11-23T10:00:
     seedDemo: false,
     termsVersion: '2026-1',
     bodyLimit: 64 * 1024,
+    uploadLimit: 10 * 1_048_576,
     referenceRates: parseReferenceRates(undefined),
+    ...overrides,
   };
   const clock = new FixedClock(new Date(now));
   const app = await createApp(config, { storage, clock, logger: ['error'] });
@@ -91,6 +95,13 @@ export async function startApi(factory: StorageFactory, now = '2026-11-23T10:00:
         /* not JSON: keep the text */
       }
       return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async upload(path, token, content, filename = 'bank-file.xml', field = 'file') {
+      const form = new FormData();
+      form.append(field, new Blob([typeof content === 'string' ? Buffer.from(content, 'utf8') : content]), filename);
+      const response = await fetch(url + path, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
     async eventCount() {
       const { rows } = await storage.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM es_events');

@@ -81,6 +81,8 @@ export class Program {
 
 export interface System {
   dataDir: string;
+  /** The bank inbox folder, when the system was started with one. */
+  inbox?: string;
   sandbox: Program;
   api: Program;
   sandboxKey: string;
@@ -104,7 +106,7 @@ async function json(response: Response) {
   }
 }
 
-export async function startSystem(options: { databaseUrl?: string; apiEnv?: Record<string, string>; sandboxEnv?: Record<string, string> } = {}): Promise<System> {
+export async function startSystem(options: { databaseUrl?: string; apiEnv?: Record<string, string>; sandboxEnv?: Record<string, string>; inbox?: boolean } = {}): Promise<System> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pm-system-'));
   const [apiPort, sandboxPort] = [await freePort(), await freePort()];
   const jwtSecret = randomUUID();
@@ -128,11 +130,13 @@ export async function startSystem(options: { databaseUrl?: string; apiEnv?: Reco
     AMILI_POLL_INTERVAL_MS: '300',
     AMILI_RECONCILE_INTERVAL_MS: '2000',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.inbox ? { BANK_INBOX_DIR: join(dataDir, 'bank-inbox') } : {}),
     ...options.apiEnv,
   };
   let api = await new Program('api', 'apps/api/dist/main.js', apiEnv, `http://127.0.0.1:${apiPort}`).start();
   return {
     dataDir,
+    ...(options.inbox ? { inbox: join(dataDir, 'bank-inbox') } : {}),
     sandbox,
     get api() {
       return api;

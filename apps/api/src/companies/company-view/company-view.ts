@@ -35,6 +35,7 @@ export class CompanyView {
   @ApiProperty({ example: 'SE' }) country!: string;
   @ApiProperty({ type: AddressDto }) address!: AddressDto;
   @ApiProperty() fromLegacyService!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '5677-5612' }) bankgiro!: string | null;
   @ApiProperty({ type: ActivationView }) activation!: ActivationView;
   @ApiPropertyOptional({ nullable: true, type: String, description: "The partner's portal, for details and complex handling" })
   portalUrl!: string | null;
@@ -63,6 +64,7 @@ export function companyView(state: Extract<CompanyState, { status: 'registered' 
     country: state.country,
     address: state.address,
     fromLegacyService: state.fromLegacyService,
+    bankgiro: state.bankgiro ?? null,
     activation: activationView(state, termsVersion),
     portalUrl,
     partnerCreditorId: state.partnerCreditorId ?? null,

@@ -6,7 +6,7 @@ import { type CommandContext } from '../../shared/http/command-context';
 
 export class RegisterCompanyCommand {
   constructor(
-    readonly data: { organisationNumber: string; name: string; country: string; address: PostalAddress; fromLegacyService?: boolean },
+    readonly data: { organisationNumber: string; name: string; country: string; address: PostalAddress; fromLegacyService?: boolean; bankgiro?: string },
     readonly context: CommandContext,
   ) {}
 }

@@ -31,6 +31,12 @@ export class RegisterCompanyDto {
   @Type(() => AddressDto)
   address!: AddressDto;
 
+  @ApiPropertyOptional({ example: '5677-5612', description: 'The bankgiro number incoming payments arrive on; bank files for other accounts are refused' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{3,4}-?\d{4}$/, { message: 'bankgiro must look like NNN-NNNN or NNNN-NNNN' })
+  bankgiro?: string;
+
   @ApiPropertyOptional({ description: 'The company used the legacy service and must activate again' })
   @IsOptional()
   @IsBoolean()
@@ -53,7 +59,7 @@ export class RegisterCompanyController {
   @RequireRole('admin')
   @ApiCreatedResponse({ type: CompanyCreatedDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'COMPANY.ALREADY_REGISTERED' })
-  @ApiUnprocessableEntityResponse({ type: ErrorDto, description: 'COMPANY.NOT_SWEDISH, COMPANY.INVALID_ORGANISATION_NUMBER' })
+  @ApiUnprocessableEntityResponse({ type: ErrorDto, description: 'COMPANY.NOT_SWEDISH, COMPANY.INVALID_ORGANISATION_NUMBER, COMPANY.INVALID_BANKGIRO' })
   register(@Body() body: RegisterCompanyDto, @Ctx() context: CommandContext): Promise<CompanyCreatedDto> {
     return this.commands.execute(new RegisterCompanyCommand(body, context));
   }

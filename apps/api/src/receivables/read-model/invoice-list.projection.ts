@@ -35,6 +35,10 @@ export class InvoiceListProjection implements Projection {
     )`,
     'CREATE INDEX IF NOT EXISTS rm_invoices_due ON rm_invoices (company_id, last_day_to_pay)',
     'CREATE INDEX IF NOT EXISTS rm_invoices_status ON rm_invoices (company_id, base_status)',
+    // Payment matching looks invoices up by OCR reference and by the amount still owed.
+    'ALTER TABLE rm_invoices ADD COLUMN IF NOT EXISTS ocr text',
+    'CREATE INDEX IF NOT EXISTS rm_invoices_ocr ON rm_invoices (company_id, ocr)',
+    'CREATE INDEX IF NOT EXISTS rm_invoices_remaining ON rm_invoices (company_id, remaining_ore)',
   ];
 
   async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
@@ -53,14 +57,14 @@ export class InvoiceListProjection implements Projection {
       const current = state.currentCase;
       await tx.query(
         `INSERT INTO rm_invoices (company_id, invoice_number, stream_id, version, customer_name, invoice_date, due_date,
-           last_day_to_pay, currency, total_ore, remaining_ore, base_status, case_id, case_status, sent_at, search, updated_at, state)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
+           last_day_to_pay, currency, total_ore, remaining_ore, base_status, case_id, case_status, sent_at, search, updated_at, state, ocr)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
          ON CONFLICT (company_id, invoice_number) DO UPDATE SET version = EXCLUDED.version,
            customer_name = EXCLUDED.customer_name, invoice_date = EXCLUDED.invoice_date, due_date = EXCLUDED.due_date,
            last_day_to_pay = EXCLUDED.last_day_to_pay, currency = EXCLUDED.currency, total_ore = EXCLUDED.total_ore,
            remaining_ore = EXCLUDED.remaining_ore, base_status = EXCLUDED.base_status, case_id = EXCLUDED.case_id,
            case_status = EXCLUDED.case_status, sent_at = EXCLUDED.sent_at, search = EXCLUDED.search,
-           updated_at = EXCLUDED.updated_at, state = EXCLUDED.state`,
+           updated_at = EXCLUDED.updated_at, state = EXCLUDED.state, ocr = EXCLUDED.ocr`,
         [
           companyId,
           invoice.invoiceNumber,
@@ -80,6 +84,7 @@ export class InvoiceListProjection implements Projection {
           `${invoice.invoiceNumber} ${invoice.customer.name} ${invoice.ocr ?? ''}`.toLowerCase(),
           last.metadata.occurredAt,
           JSON.stringify(state),
+          invoice.ocr ?? null,
         ],
       );
       changes.push({ companyId, kind: 'invoice', key: invoice.invoiceNumber });

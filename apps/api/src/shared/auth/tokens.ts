@@ -34,6 +34,11 @@ export function verifyToken(secret: string, token: string): TokenClaims {
  */
 export function companyIdFor(organisationNumber: string): string {
   const digits = organisationNumber.replace(/\D/g, '').replace(/^16(?=\d{10}$)/, '');
-  const hex = createHash('sha256').update(`company:${digits}`).digest('hex');
+  return stableId('company', digits);
+}
+
+/** A UUID-shaped id derived from its parts: the same parts always name the same thing. */
+export function stableId(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join(':')).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

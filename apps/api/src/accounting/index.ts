@@ -1,0 +1,2 @@
+export { AccountingModule } from './accounting.module';
+export { JournalProjection } from './read-model/journal.projection';

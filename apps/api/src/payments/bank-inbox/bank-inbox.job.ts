@@ -1,0 +1,77 @@
+/**
+ * The bank connection: files the bank delivers into BANK_INBOX_DIR are imported for the company whose
+ * bankgiro they are for, then moved to `processed/` — or to `failed/` beside a `<name>.errors.json`
+ * that says why (a broken file, an unknown account). A file still being written is left for the next
+ * round: only files unchanged since the previous round are taken.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { parseBankFile } from '@pm/bank-files';
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CompanyDirectory } from '../../companies';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { PeriodicJob } from '../../infrastructure/periodic-job';
+import { ImportBankFileCommand } from '../import-bank-file/import-bank-file';
+
+@Injectable()
+export class BankInboxJob extends PeriodicJob {
+  private readonly seen = new Map<string, string>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly companies: CompanyDirectory,
+    private readonly commands: CommandBus,
+  ) {
+    super();
+  }
+
+  protected interval(): number {
+    return this.config.bankInbox!.intervalMs;
+  }
+
+  /** Imports every settled file; returns how many were handled. */
+  protected async work(): Promise<number> {
+    const dir = this.config.bankInbox!.dir;
+    await mkdir(join(dir, 'processed'), { recursive: true });
+    await mkdir(join(dir, 'failed'), { recursive: true });
+    let handled = 0;
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (!entry.isFile() || entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      const info = await stat(path);
+      const signature = `${info.size}:${info.mtimeMs}`;
+      // Wait one round for a file to stop changing: the bank may still be writing it.
+      if (this.seen.get(entry.name) !== signature) {
+        this.seen.set(entry.name, signature);
+        continue;
+      }
+      this.seen.delete(entry.name);
+      await this.importOne(dir, entry.name);
+      handled++;
+    }
+    return handled;
+  }
+
+  private async importOne(dir: string, name: string): Promise<void> {
+    const path = join(dir, name);
+    const bytes = await readFile(path);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    try {
+      const parsed = parseBankFile(bytes, name);
+      const bankgiro = parsed.ok ? parsed.payments.find((p) => p.account.bankgiro)?.account.bankgiro : undefined;
+      const companyId = bankgiro ? await this.companies.byBankgiro(bankgiro) : null;
+      if (parsed.ok && !companyId) throw Object.assign(new Error(`No company has the bankgiro ${bankgiro ?? '(none in the file)'}.`), { code: 'PAYMENT_FILE.UNKNOWN_ACCOUNT' });
+      const report = await this.commands.execute(
+        new ImportBankFileCommand(companyId ?? 'unknown', { bytes, name }, { actor: { kind: 'bank', id: 'bank-inbox' }, correlationId: `inbox:${name}`, causationId: `inbox:${name}` }),
+      );
+      await rename(path, join(dir, 'processed', `${stamp}-${name}`));
+      this.logger.log(`Imported ${name}: ${JSON.stringify(report)}`);
+    } catch (error) {
+      const body = (error as { getResponse?: () => unknown }).getResponse?.() ?? { code: (error as { code?: string }).code ?? 'INTERNAL', message: (error as Error).message };
+      await rename(path, join(dir, 'failed', `${stamp}-${name}`));
+      await writeFile(join(dir, 'failed', `${stamp}-${name}.errors.json`), JSON.stringify(body, null, 2) + '\n');
+      this.logger.warn(`Bank file ${name} was not imported: ${JSON.stringify(body)}`);
+    }
+  }
+}

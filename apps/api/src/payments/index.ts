@@ -1,0 +1,3 @@
+export { PaymentsModule } from './payments.module';
+export { BankPaymentsProjection } from './read-model/bank-payments.projection';
+export { BankInboxJob } from './bank-inbox/bank-inbox.job';
