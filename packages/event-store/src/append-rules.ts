@@ -1,5 +1,5 @@
 /** Rules every adapter applies the same way when appending, so they behave identically under the contract suite. */
-import { type AppendResult, type ExpectedVersion, type GlobalPosition, type NewEvent } from './port';
+import { type AppendResult, type ExpectedVersion, type GlobalPosition, type NewEvent, type StreamAppend } from './port';
 
 /** An event id is already stored, and the append is not a plain retry of the append that stored it. */
 export class DuplicateEventIdError extends Error {
@@ -67,4 +67,53 @@ export function resolvePriorAppend(streamId: string, events: readonly NewEvent[]
   if (!replay) throw new DuplicateEventIdError(found.map((ref) => ref.eventId));
   const last = refs[refs.length - 1]!;
   return { nextVersion: last.streamVersion, lastPosition: last.globalPosition };
+}
+
+/** One append of an `appendToStreams` call, validated. */
+export interface PreparedAppend {
+  streamId: string;
+  events: NewEvent[];
+  expectedVersion: ExpectedVersion;
+}
+
+/**
+ * `prepareEvents` for a whole `appendToStreams` call: event ids must be unique across all its streams (they are
+ * in the table), and each stream may appear once (a second append could only conflict with the first).
+ */
+export function prepareAppends(appends: readonly StreamAppend[]): PreparedAppend[] {
+  const streams = new Set<string>();
+  for (const { streamId } of appends) {
+    if (streams.has(streamId)) throw new TypeError(`Stream ${streamId} appears more than once in one appendToStreams call`);
+    streams.add(streamId);
+  }
+  const events = prepareEvents(appends.flatMap((append) => append.events));
+  let offset = 0;
+  return appends.map(({ streamId, expectedVersion, events: { length } }) => ({
+    streamId,
+    expectedVersion,
+    events: events.slice(offset, (offset += length)),
+  }));
+}
+
+/**
+ * `resolvePriorAppend` for a whole `appendToStreams` call. When every append with events is a replay, returns
+ * the earlier results (`undefined` for appends without events: a version check stores nothing to find). When no
+ * event id is stored yet, returns `undefined`. A call that is only partly stored was not one earlier call (those
+ * are atomic): `DuplicateEventIdError`.
+ */
+export function resolvePriorAppends(
+  appends: readonly PreparedAppend[],
+  found: readonly StoredEventRef[],
+): (AppendResult | undefined)[] | undefined {
+  if (found.length === 0) return undefined;
+  const byId = new Map(found.map((ref) => [ref.eventId.toLowerCase(), ref]));
+  const priors = appends.map(({ streamId, events }) =>
+    resolvePriorAppend(
+      streamId,
+      events,
+      events.flatMap((event) => byId.get(event.metadata.eventId.toLowerCase()) ?? []),
+    ),
+  );
+  if (priors.every((prior, i) => prior !== undefined || appends[i]!.events.length === 0)) return priors;
+  throw new DuplicateEventIdError(found.map((ref) => ref.eventId));
 }

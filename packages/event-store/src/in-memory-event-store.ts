@@ -1,4 +1,4 @@
-import { isExpectedVersion, prepareEvents, resolvePriorAppend } from './append-rules';
+import { isExpectedVersion, prepareAppends, resolvePriorAppends } from './append-rules';
 import { computeEventHash } from './hash-chain';
 import {
   type AppendResult,
@@ -9,6 +9,7 @@ import {
   type ReadAllOptions,
   type ReadStreamResult,
   type StoredEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
   START,
@@ -37,36 +38,54 @@ export class InMemoryEventStore implements EventStore {
     return { events: structuredClone(stream), version: stream.length };
   }
 
-  async appendToStream(streamId: string, newEvents: readonly NewEvent[], options: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
-    const events = prepareEvents(newEvents);
-    const stream = this.streams.get(streamId) ?? [];
-    const known = events.map((event) => this.byEventId.get(event.metadata.eventId.toLowerCase())).filter((e) => e !== undefined);
-    const prior = resolvePriorAppend(
-      streamId,
-      events,
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, ReadStreamResult>> {
+    const result = new Map<string, ReadStreamResult>();
+    for (const streamId of streamIds) {
+      const stream = this.streams.get(streamId) ?? [];
+      if (!result.has(streamId)) result.set(streamId, { events: structuredClone(stream), version: stream.length });
+    }
+    return result;
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
+    const [result] = await this.appendToStreams([{ streamId, events, expectedVersion }]);
+    return result!;
+  }
+
+  async appendToStreams(batch: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const appends = prepareAppends(batch);
+    const known = appends.flatMap(({ events }) => events.flatMap((event) => this.byEventId.get(event.metadata.eventId.toLowerCase()) ?? []));
+    const priors = resolvePriorAppends(
+      appends,
       known.map((e) => ({ eventId: e.metadata.eventId, streamId: e.streamId, streamVersion: e.streamVersion, globalPosition: e.globalPosition })),
     );
-    if (prior) return prior;
-    if (!isExpectedVersion(options.expectedVersion, stream.length)) {
-      throw new WrongExpectedVersionError(streamId, options.expectedVersion, stream.length);
+    if (priors) return priors.map((prior, i) => prior ?? this.head(appends[i]!.streamId));
+    // Check every stream before writing any: the call is all or nothing.
+    for (const { streamId, expectedVersion } of appends) {
+      const version = this.streams.get(streamId)?.length ?? 0;
+      if (!isExpectedVersion(expectedVersion, version)) throw new WrongExpectedVersionError(streamId, expectedVersion, version);
     }
 
     const recordedAt = new Date().toISOString();
-    for (const event of events) {
-      const previous = stream[stream.length - 1];
-      const counter = BigInt(this.log.length + 1);
-      const unhashed = { ...event, streamId, streamVersion: stream.length + 1, recordedAt, previousHash: previous?.hash ?? '' };
-      const stored: StoredEvent = { ...unhashed, globalPosition: { commit: counter, prepare: counter }, hash: computeEventHash(unhashed) };
-      stream.push(stored);
-      this.log.push(stored);
-      this.byEventId.set(event.metadata.eventId.toLowerCase(), stored);
-    }
-    this.streams.set(streamId, stream);
-    if (events.length > 0) {
+    const results = appends.map(({ streamId, events }) => {
+      const stream = this.streams.get(streamId) ?? [];
+      for (const event of events) {
+        const previous = stream[stream.length - 1];
+        const counter = BigInt(this.log.length + 1);
+        const unhashed = { ...event, streamId, streamVersion: stream.length + 1, recordedAt, previousHash: previous?.hash ?? '' };
+        const stored: StoredEvent = { ...unhashed, globalPosition: { commit: counter, prepare: counter }, hash: computeEventHash(unhashed) };
+        stream.push(stored);
+        this.log.push(stored);
+        this.byEventId.set(event.metadata.eventId.toLowerCase(), stored);
+      }
+      if (stream.length > 0) this.streams.set(streamId, stream);
+      return this.head(streamId);
+    });
+    if (appends.some(({ events }) => events.length > 0)) {
       this.appended.emit();
       this.wakeUps.emit();
     }
-    return { nextVersion: stream.length, lastPosition: stream[stream.length - 1]?.globalPosition ?? START };
+    return results;
   }
 
   async readAll({ after = START, limit, types }: ReadAllOptions): Promise<StoredEvent[]> {
@@ -88,6 +107,11 @@ export class InMemoryEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.subscriptions.stopAll();
+  }
+
+  private head(streamId: string): AppendResult {
+    const stream = this.streams.get(streamId) ?? [];
+    return { nextVersion: stream.length, lastPosition: stream[stream.length - 1]?.globalPosition ?? START };
   }
 
   /** Binary search: the log is in position order. */

@@ -78,6 +78,13 @@ export interface AppendResult {
   lastPosition: GlobalPosition;
 }
 
+/** One stream's part of `appendToStreams`. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedVersion: ExpectedVersion;
+}
+
 export interface ReadStreamResult<E extends StoredEvent = StoredEvent> {
   events: E[];
   /** The stream's version (0 when it does not exist). */
@@ -110,6 +117,21 @@ export interface SubscribeOptions {
 export interface EventStore {
   readStream(streamId: string): Promise<ReadStreamResult>;
   appendToStream(streamId: string, events: readonly NewEvent[], options: { expectedVersion: ExpectedVersion }): Promise<AppendResult>;
+  /** Reads many streams in one go. Every requested id is in the map; a missing stream is { events: [], version: 0 }. */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, ReadStreamResult>>;
+  /**
+   * Appends to many streams atomically: either every append is stored or none is. Results are in the
+   * order of `appends`. A version conflict on any stream throws WrongExpectedVersionError naming the
+   * first conflicting stream (in the order given), and nothing is written. The same stream twice in one
+   * call is a TypeError. Appends with no events only check their expected version.
+   *
+   * Global positions follow the order of `appends`, then of the events within each. Event ids are unique in
+   * the whole call. Retrying a call that already succeeded (all its event ids stored in the same streams at
+   * consecutive versions) returns the earlier results without checking versions again; appends with no
+   * events then report their stream's current version. Any other overlap with stored ids is a
+   * DuplicateEventIdError.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** A batch of the whole log in global order, after `options.after`. */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
   /** Catch-up subscription: reads history in batches, then follows new events as they are committed. */

@@ -8,7 +8,15 @@
  * that order, and a reader that checkpoints its last position never skips it. The price: any long-running
  * transaction on the server (even one not touching this table) holds readers back until it ends.
  */
-import { DuplicateEventIdError, isExpectedVersion, prepareEvents, resolvePriorAppend } from './append-rules';
+import {
+  DuplicateEventIdError,
+  type PreparedAppend,
+  isExpectedVersion,
+  prepareAppends,
+  prepareEvents,
+  resolvePriorAppend,
+  resolvePriorAppends,
+} from './append-rules';
 import { computeEventHash } from './hash-chain';
 import {
   type AppendResult,
@@ -20,6 +28,7 @@ import {
   type ReadAllOptions,
   type ReadStreamResult,
   type StoredEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
   START,
@@ -95,9 +104,38 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
+interface HeadRow {
+  stream_id: string;
+  stream_version: number;
+  hash: string;
+  transaction_id: string;
+  global_position: string;
+}
+
+/** The last event of each stream: one index probe per stream, however long the streams are. */
+async function readHeads(executor: SqlExecutor, streamIds: readonly string[]): Promise<Map<string, HeadRow>> {
+  const { rows } = await executor.query<HeadRow>(
+    `select h.stream_id, h.stream_version, h.hash, h.transaction_id, h.global_position
+       from unnest($1::text[]) as s(stream_id)
+       cross join lateral (
+         select stream_id, stream_version, hash, transaction_id, global_position from ${EVENTS_TABLE}
+          where stream_id = s.stream_id order by stream_version desc limit 1
+       ) h`,
+    [streamIds],
+  );
+  return new Map(rows.map((row) => [row.stream_id, row]));
+}
+
+const headResult = (head: HeadRow | undefined): AppendResult => ({ nextVersion: head?.stream_version ?? 0, lastPosition: head ? toPosition(head) : START });
+
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const { code, constraint: violated } = (error ?? {}) as { code?: unknown; constraint?: unknown };
   return code === '23505' && violated === constraint;
+}
+
+/** Two batches that share streams but list them in another order can each wait on the other's index entries. */
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '40P01';
 }
 
 export interface PostgresEventStoreOptions extends CatchUpTiming {
@@ -144,6 +182,69 @@ export class PostgresEventStore implements EventStore {
         if (versionTaken) throw new WrongExpectedVersionError(streamId, expectedVersion, await this.currentVersion(streamId));
         if (idTaken) throw new DuplicateEventIdError(events.map((event) => event.metadata.eventId));
         throw error;
+      }
+    }
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, ReadStreamResult>> {
+    const unique = [...new Set(streamIds)];
+    const result = new Map(unique.map((streamId): [string, ReadStreamResult] => [streamId, { events: [], version: 0 }]));
+    if (unique.length === 0) return result;
+    // One query, so the streams are read from one snapshot; the array is one parameter however many ids there are.
+    const { rows } = await this.client.query<EventRow>(
+      `select ${COLUMNS} from ${EVENTS_TABLE} where stream_id = any($1::text[]) order by stream_id, stream_version`,
+      [unique],
+    );
+    for (const row of rows) {
+      const stream = result.get(row.stream_id)!;
+      stream.events.push(toStoredEvent(row));
+      stream.version = row.stream_version;
+    }
+    return result;
+  }
+
+  async appendToStreams(batch: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const appends = prepareAppends(batch);
+    if (appends.length === 0) return [];
+    const streamIds = appends.map((append) => append.streamId);
+    for (let attempt = 1; ; attempt++) {
+      // The versions this attempt saw, to tell afterwards which streams a concurrent writer moved.
+      let seen = new Map<string, HeadRow>();
+      try {
+        const { results, written } = await this.client.transaction(async (tx) => {
+          seen = await readHeads(tx, streamIds);
+          return this.appendManyInTransaction(tx, appends, seen);
+        });
+        if (written) {
+          this.appended.emit();
+          this.wakeUps.emit();
+        }
+        return results;
+      } catch (error) {
+        // versionTaken: a concurrent writer committed one of our versions first (we waited on its index entry).
+        const versionTaken = isUniqueViolation(error, STREAM_VERSION_UNIQUE);
+        const idTaken = isUniqueViolation(error, EVENT_ID_UNIQUE);
+        const deadlock = isDeadlock(error);
+        if (!versionTaken && !idTaken && !deadlock && !(error instanceof WrongExpectedVersionError)) throw error;
+
+        const priors = await this.findPriorAppends(appends);
+        if (priors) {
+          const empty = appends.flatMap(({ streamId }, i) => (priors[i] === undefined ? [streamId] : []));
+          const heads = empty.length > 0 ? await readHeads(this.client, empty) : new Map<string, HeadRow>();
+          return priors.map((prior, i) => prior ?? headResult(heads.get(appends[i]!.streamId)));
+        }
+        if (error instanceof WrongExpectedVersionError) throw error;
+        if (idTaken) throw new DuplicateEventIdError(appends.flatMap((append) => append.events.map((event) => event.metadata.eventId)));
+
+        // Which stream moved? A numeric expectation that no longer holds is a conflict; an 'any' stream retries.
+        const current = await readHeads(this.client, streamIds);
+        const version = (streamId: string): number => current.get(streamId)?.stream_version ?? 0;
+        const conflict = appends.find((a) => a.expectedVersion !== 'any' && !isExpectedVersion(a.expectedVersion, version(a.streamId)));
+        if (conflict) throw new WrongExpectedVersionError(conflict.streamId, conflict.expectedVersion, version(conflict.streamId));
+        if (attempt < MAX_ANY_ATTEMPTS) continue;
+        if (deadlock) throw error;
+        const moved = appends.find((a) => version(a.streamId) !== (seen.get(a.streamId)?.stream_version ?? 0)) ?? appends[0]!;
+        throw new WrongExpectedVersionError(moved.streamId, moved.expectedVersion, version(moved.streamId));
       }
     }
   }
@@ -220,6 +321,79 @@ export class PostgresEventStore implements EventStore {
     if (this.client.kind === 'postgres') await tx.query('select pg_notify($1, $2)', [APPENDED_CHANNEL, '']);
     const last = inserted.map(toPosition).reduce((a, b) => (b.prepare > a.prepare ? b : a));
     return { nextVersion: version + events.length, lastPosition: last };
+  }
+
+  private async appendManyInTransaction(
+    tx: SqlExecutor,
+    appends: readonly PreparedAppend[],
+    heads: ReadonlyMap<string, HeadRow>,
+  ): Promise<{ results: AppendResult[]; written: boolean }> {
+    // Every check before any write, so the first conflict in the order given is the one reported.
+    for (const { streamId, expectedVersion } of appends) {
+      const version = heads.get(streamId)?.stream_version ?? 0;
+      if (!isExpectedVersion(expectedVersion, version)) throw new WrongExpectedVersionError(streamId, expectedVersion, version);
+    }
+
+    const recordedAt = new Date().toISOString();
+    let ord = 0;
+    const rows = appends.flatMap(({ streamId, events }) => {
+      const head = heads.get(streamId);
+      const version = head?.stream_version ?? 0;
+      let previousHash = head?.hash ?? '';
+      return events.map((event, i) => {
+        const unhashed = { ...event, streamId, streamVersion: version + i + 1, recordedAt, previousHash };
+        previousHash = computeEventHash(unhashed);
+        const { type, data, metadata } = event;
+        return {
+          ord: ord++,
+          stream_id: streamId,
+          stream_version: unhashed.streamVersion,
+          event_id: metadata.eventId,
+          type,
+          data,
+          metadata,
+          previous_hash: unhashed.previousHash,
+          hash: previousHash,
+        };
+      });
+    });
+    if (rows.length === 0) return { results: appends.map(({ streamId }) => headResult(heads.get(streamId))), written: false };
+
+    // One parameter for the whole call; ORDER BY ord assigns global positions in the order of `appends`, then of
+    // the events within each (all rows share the transaction id, so readAll returns them together in that order).
+    const { rows: inserted } = await tx.query<{ stream_id: string; transaction_id: string; global_position: string }>(
+      `insert into ${EVENTS_TABLE} (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
+       select e.stream_id, e.stream_version, e.event_id, e.type, e.data, e.metadata, $1::timestamptz, e.previous_hash, e.hash
+         from jsonb_to_recordset($2::jsonb)
+           as e(ord integer, stream_id text, stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
+        order by e.ord
+       returning stream_id, transaction_id, global_position`,
+      [recordedAt, JSON.stringify(rows)],
+    );
+    if (this.client.kind === 'postgres') await tx.query('select pg_notify($1, $2)', [APPENDED_CHANNEL, '']);
+    const last = new Map<string, GlobalPosition>();
+    for (const row of inserted) {
+      const position = toPosition(row);
+      const previous = last.get(row.stream_id);
+      if (!previous || position.prepare > previous.prepare) last.set(row.stream_id, position);
+    }
+    const results = appends.map(({ streamId, events }) => {
+      const head = heads.get(streamId);
+      if (events.length === 0) return headResult(head);
+      return { nextVersion: (head?.stream_version ?? 0) + events.length, lastPosition: last.get(streamId)! };
+    });
+    return { results, written: true };
+  }
+
+  private async findPriorAppends(appends: readonly PreparedAppend[]): Promise<(AppendResult | undefined)[] | undefined> {
+    const eventIds = appends.flatMap(({ events }) => events.map((event) => event.metadata.eventId));
+    if (eventIds.length === 0) return undefined;
+    const { rows } = await this.client.query<{ event_id: string; stream_id: string; stream_version: number; transaction_id: string; global_position: string }>(
+      `select event_id, stream_id, stream_version, transaction_id, global_position from ${EVENTS_TABLE} where event_id = any($1::uuid[])`,
+      [eventIds],
+    );
+    const found = rows.map((row) => ({ eventId: row.event_id, streamId: row.stream_id, streamVersion: row.stream_version, globalPosition: toPosition(row) }));
+    return resolvePriorAppends(appends, found);
   }
 
   private async currentVersion(streamId: string): Promise<number> {

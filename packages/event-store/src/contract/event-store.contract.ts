@@ -334,5 +334,220 @@ export function runEventStoreContract(name: string, harness: EventStoreContractH
         expect(handled).toBe(1);
       });
     });
+
+    describe('batches: readStreams and appendToStreams', () => {
+      const log = () => store.readAll({ limit: 10_000 });
+      const tags = (events: readonly StoredEvent[]) => events.map((e) => `${e.streamId}${e.streamVersion}`);
+
+      it('reads present and missing streams, each requested id once', async () => {
+        await store.appendToStream('a', [newEvent('A1'), newEvent('A2')], { expectedVersion: 0 });
+        await store.appendToStream('b', [newEvent('B1')], { expectedVersion: 0 });
+        const read = await store.readStreams(['b', 'missing', 'a', 'b']);
+        expect([...read.keys()]).toEqual(['b', 'missing', 'a']);
+        expect(read.get('a')).toEqual(await store.readStream('a'));
+        expect(read.get('b')).toEqual(await store.readStream('b'));
+        expect(read.get('missing')).toEqual({ events: [], version: 0 });
+        expect(await store.readStreams([])).toEqual(new Map());
+      });
+
+      it('appends to several streams at once, with versions, hash chains and global order as single appends have', async () => {
+        await store.appendToStream('a', [newEvent('A1')], { expectedVersion: 0 });
+        const results = await store.appendToStreams([
+          { streamId: 'a', events: [newEvent('A2'), newEvent('A3')], expectedVersion: 1 },
+          { streamId: 'b', events: [newEvent('B1')], expectedVersion: 'no_stream' },
+          { streamId: 'c', events: [newEvent('C1'), newEvent('C2')], expectedVersion: 'any' },
+        ]);
+        expect(results.map((r) => r.nextVersion)).toEqual([3, 1, 2]);
+
+        const all = await log();
+        expect(tags(all)).toEqual(['a1', 'a2', 'a3', 'b1', 'c1', 'c2']);
+        expect(all.map((e) => e.type)).toEqual(['A1', 'A2', 'A3', 'B1', 'C1', 'C2']);
+        for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.globalPosition, all[i]!.globalPosition)).toBe(-1);
+        expect(results.map((r) => r.lastPosition)).toEqual([all[2]!.globalPosition, all[3]!.globalPosition, all[5]!.globalPosition]);
+        expect(all[1]!.previousHash).toBe(all[0]!.hash);
+        expect(all[4]!.previousHash).toBe('');
+        expect(verifyStreamChain(all)).toEqual([]);
+
+        const read = await store.readStreams(['a', 'b', 'c']);
+        expect([...read.values()].map((r) => r.version)).toEqual([3, 1, 2]);
+        expect(verifyStreamChain([...read.values()].flatMap((r) => r.events))).toEqual([]);
+      });
+
+      it('writes nothing when one stream conflicts, and names the first conflicting stream', async () => {
+        await store.appendToStream('a', [newEvent('A1')], { expectedVersion: 0 });
+        await store.appendToStream('c', [newEvent('C1')], { expectedVersion: 0 });
+        const before = await log();
+        const error = await conflictOf(
+          store.appendToStreams([
+            { streamId: 'a', events: [newEvent('A2')], expectedVersion: 1 },
+            { streamId: 'b', events: [newEvent('B1')], expectedVersion: 2 },
+            { streamId: 'c', events: [newEvent('C2')], expectedVersion: 'no_stream' },
+            { streamId: 'd', events: [newEvent('D1')], expectedVersion: 'any' },
+          ]),
+        );
+        expect(error).toMatchObject({ streamId: 'b', expected: 2, actual: 0 });
+        expect(await log()).toEqual(before);
+        expect((await store.readStreams(['a', 'b', 'd'])).get('a')!.version).toBe(1);
+      });
+
+      it('rejects the same stream twice in one call as a TypeError and writes nothing', async () => {
+        const call = store.appendToStreams([
+          { streamId: 'a', events: [newEvent('A1')], expectedVersion: 0 },
+          { streamId: 'b', events: [newEvent('B1')], expectedVersion: 0 },
+          { streamId: 'a', events: [newEvent('A2')], expectedVersion: 1 },
+        ]);
+        await expect(call).rejects.toThrow(TypeError);
+        expect(await log()).toEqual([]);
+      });
+
+      it('rejects an event id used twice in one call, or already stored, and writes nothing', async () => {
+        const twice = newEvent('X');
+        await expect(
+          store.appendToStreams([
+            { streamId: 'a', events: [newEvent('A1'), twice], expectedVersion: 0 },
+            { streamId: 'b', events: [{ ...twice, type: 'Y' }], expectedVersion: 0 },
+          ]),
+        ).rejects.toBeInstanceOf(DuplicateEventIdError);
+        expect(await log()).toEqual([]);
+
+        const stored = newEvent('S');
+        await store.appendToStream('s', [stored], { expectedVersion: 0 });
+        await expect(
+          store.appendToStreams([
+            { streamId: 'a', events: [newEvent('A1')], expectedVersion: 0 },
+            { streamId: 'b', events: [stored], expectedVersion: 'any' },
+          ]),
+        ).rejects.toBeInstanceOf(DuplicateEventIdError);
+        expect(tags(await log())).toEqual(['s1']);
+      });
+
+      it('returns the earlier results when the same call is retried, and writes nothing', async () => {
+        await store.appendToStream('a', [newEvent('A1')], { expectedVersion: 0 });
+        const call = [
+          { streamId: 'a', events: [newEvent('A2'), newEvent('A3')], expectedVersion: 1 },
+          { streamId: 'b', events: [newEvent('B1')], expectedVersion: 'no_stream' as const },
+          { streamId: 'checked', events: [], expectedVersion: 'no_stream' as const },
+        ];
+        const first = await store.appendToStreams(call);
+        expect(first[2]).toEqual({ nextVersion: 0, lastPosition: START });
+        const after = await log();
+        expect(await store.appendToStreams(call)).toEqual(first);
+        expect(await store.appendToStreams(call.map((append) => ({ ...append, expectedVersion: 'any' as const })))).toEqual(first);
+        // The streams moved on since: a retry still reports what the call did, and a version check is not repeated.
+        await store.appendToStream('b', [newEvent('B2')], { expectedVersion: 1 });
+        const checked = await store.appendToStream('checked', [newEvent('K1')], { expectedVersion: 0 });
+        expect(await store.appendToStreams(call)).toEqual([first[0], first[1], checked]);
+        expect((await log()).slice(0, after.length)).toEqual(after);
+        expect(await log()).toHaveLength(after.length + 2);
+
+        // Part of a stored call plus new events is not a retry.
+        await expect(
+          store.appendToStreams([call[1]!, { streamId: 'c', events: [newEvent('C1')], expectedVersion: 0 }]),
+        ).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(store.appendToStreams([{ ...call[0]!, events: [call[0]!.events[1]!, newEvent('A4')] }])).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
+        expect(await log()).toHaveLength(after.length + 2);
+      });
+
+      it('treats an append without events as a version check of its stream', async () => {
+        const [first] = await store.appendToStreams([{ streamId: 'a', events: [newEvent('A1')], expectedVersion: 0 }]);
+        const results = await store.appendToStreams([
+          { streamId: 'a', events: [], expectedVersion: 1 },
+          { streamId: 'b', events: [newEvent('B1')], expectedVersion: 0 },
+          { streamId: 'none', events: [], expectedVersion: 'no_stream' },
+        ]);
+        expect(results[0]).toEqual(first);
+        expect(results[2]).toEqual({ nextVersion: 0, lastPosition: START });
+
+        const error = await conflictOf(
+          store.appendToStreams([
+            { streamId: 'c', events: [newEvent('C1')], expectedVersion: 0 },
+            { streamId: 'a', events: [], expectedVersion: 0 },
+          ]),
+        );
+        expect(error).toMatchObject({ streamId: 'a', expected: 0, actual: 1 });
+        expect(tags(await log())).toEqual(['a1', 'b1']);
+        expect(await store.appendToStreams([])).toEqual([]);
+      });
+
+      it('calls onAppended once per successful call that wrote events', async () => {
+        let calls = 0;
+        const off = store.onAppended(() => calls++);
+        const call = [
+          { streamId: 'a', events: [newEvent('A1')], expectedVersion: 0 },
+          { streamId: 'b', events: [newEvent('B1'), newEvent('B2')], expectedVersion: 0 },
+        ];
+        await store.appendToStreams(call);
+        expect(calls).toBe(1);
+        await conflictOf(store.appendToStreams([{ streamId: 'c', events: [newEvent('C1')], expectedVersion: 0 }, { ...call[0]!, events: [newEvent('A2')] }]));
+        await store.appendToStreams([{ streamId: 'a', events: [], expectedVersion: 1 }]);
+        await store.appendToStreams(call);
+        expect(calls).toBe(1);
+        off();
+      });
+
+      it('delivers all events of a call to a subscription, in order', async () => {
+        const received: StoredEvent[] = [];
+        const subscription = store.subscribe({ handler: async (batch) => void received.push(...batch) });
+        await store.appendToStreams(
+          ['a', 'b', 'c'].map((streamId) => ({ streamId, events: [newEvent('One'), newEvent('Two')], expectedVersion: 'no_stream' as const })),
+        );
+        await eventually(() => expect(tags(received)).toEqual(['a1', 'a2', 'b1', 'b2', 'c1', 'c2']));
+        expect(ids(received)).toEqual(ids(await log()));
+        await subscription.stop();
+      });
+
+      it('lets exactly one of concurrent calls that share a stream and its expected version win', async () => {
+        const calls = Array.from({ length: 10 }, (_, i) => [
+          { streamId: `own-${i}`, events: [newEvent('Own')], expectedVersion: 'no_stream' as const },
+          { streamId: 'shared', events: [newEvent('Claimed', { writer: i })], expectedVersion: 0 },
+        ]);
+        const results = await Promise.allSettled(calls.map((call) => store.appendToStreams(call)));
+        const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+        expect(winners).toHaveLength(1);
+        for (const result of results) {
+          if (result.status === 'rejected') expect(result.reason).toMatchObject({ name: 'WrongExpectedVersionError', streamId: 'shared', expected: 0, actual: 1 });
+        }
+        expect(tags(await log()).sort()).toEqual([`own-${winners[0]}1`, 'shared1']);
+      });
+
+      it("serialises concurrent calls with 'any' on a shared stream into one unbroken stream", async () => {
+        const calls = Array.from({ length: 10 }, (_, i) => [
+          { streamId: 'shared', events: [newEvent('Noted', { i }), newEvent('Noted', { i })], expectedVersion: 'any' as const },
+          { streamId: `own-${i}`, events: [newEvent('Own')], expectedVersion: 'no_stream' as const },
+        ]);
+        await Promise.all(calls.map((call) => store.appendToStreams(call)));
+        const read = await store.readStream('shared');
+        expect(read.version).toBe(20);
+        expect(verifyStreamChain(read.events)).toEqual([]);
+        expect(await log()).toHaveLength(30);
+      });
+
+      it('handles 10,000 streams of 4 events in one call', async () => {
+        const streamIds = Array.from({ length: 10_000 }, (_, i) => `payment-${i}`);
+        const results = await store.appendToStreams(
+          streamIds.map((streamId, i) => ({
+            streamId,
+            events: [1, 2, 3, 4].map((n) => newEvent(`Step${n}`, { i, reference: `ref-${i}`, amount: '1250.00' })),
+            expectedVersion: 'no_stream' as const,
+          })),
+        );
+        expect(results).toHaveLength(10_000);
+        expect(results.every((r) => r.nextVersion === 4)).toBe(true);
+        const read = await store.readStreams(streamIds);
+        expect(read.size).toBe(10_000);
+        expect(read.get('payment-9999')!.events.map((e) => [e.streamVersion, e.type])).toEqual([
+          [1, 'Step1'],
+          [2, 'Step2'],
+          [3, 'Step3'],
+          [4, 'Step4'],
+        ]);
+        expect([...read.values()].every((r) => r.version === 4)).toBe(true);
+        const tail = (await store.readAll({ after: results[9_998]!.lastPosition, limit: 10 })).map((e) => e.streamId);
+        expect(tail).toEqual(['payment-9999', 'payment-9999', 'payment-9999', 'payment-9999']);
+        expect(verifyStreamChain(read.get('payment-9999')!.events)).toEqual([]);
+      }, 60_000);
+    });
   });
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type StoredEvent } from '../port';
+import { computeEventHash, verifyStreamChain } from '../hash-chain';
+import { type StoredEvent, WrongExpectedVersionError } from '../port';
 import { PostgresEventStore, ensureSchema } from '../postgres-event-store';
-import { type SqlClient, createPgClient } from '../sql/sql-client';
+import { type SqlClient, type SqlExecutor, createPgClient } from '../sql/sql-client';
 import { runEventStoreContract } from './event-store.contract';
 import { deferred, eventually, newEvent, sleep } from './helpers';
 import { runSqlEventStoreTests } from './sql-event-store.contract';
@@ -39,6 +40,26 @@ describe('PostgreSQL adapter', () => {
     return new PostgresEventStore(client);
   }
 
+  /** A client whose transactions pause after their work, before COMMIT, until `commit` is resolved. */
+  function heldOpen(inner: SqlClient) {
+    const written = deferred();
+    const commit = deferred();
+    const held: SqlClient = {
+      kind: inner.kind,
+      query: (text, params) => inner.query(text, params),
+      listen: (channel, onNotify) => inner.listen(channel, onNotify),
+      close: async () => undefined,
+      transaction: (fn) =>
+        inner.transaction(async (tx) => {
+          const result = await fn(tx);
+          written.resolve();
+          await commit.promise;
+          return result;
+        }),
+    };
+    return { held, written: written.promise, commit: commit.resolve };
+  }
+
   runEventStoreContract('PostgreSQL', { create: freshStore });
   runSqlEventStoreTests('PostgreSQL', { client: () => client, create: freshStore });
 
@@ -48,26 +69,6 @@ describe('PostgreSQL adapter', () => {
       store = await freshStore();
     });
     afterEach(() => store.close());
-
-    /** A client whose transactions pause after their work, before COMMIT, until `commit` is resolved. */
-    function heldOpen(inner: SqlClient) {
-      const written = deferred();
-      const commit = deferred();
-      const held: SqlClient = {
-        kind: inner.kind,
-        query: (text, params) => inner.query(text, params),
-        listen: (channel, onNotify) => inner.listen(channel, onNotify),
-        close: async () => undefined,
-        transaction: (fn) =>
-          inner.transaction(async (tx) => {
-            const result = await fn(tx);
-            written.resolve();
-            await commit.promise;
-            return result;
-          }),
-      };
-      return { held, written: written.promise, commit: commit.resolve };
-    }
 
     it('never skips an event committed late by a transaction that started writing first', async () => {
       const received: StoredEvent[] = [];
@@ -111,5 +112,86 @@ describe('PostgreSQL adapter', () => {
         await otherStore.close();
       }
     });
+  });
+
+  describe('appendToStreams with concurrent transactions', () => {
+    let store: PostgresEventStore;
+    beforeEach(async () => {
+      store = await freshStore();
+    });
+    afterEach(() => store.close());
+
+    it('lets one of two calls that overlap on a stream win; the loser waits for it, then writes nothing', async () => {
+      const slow = heldOpen(client);
+      const winner = [newEvent('Own'), newEvent('Claimed')];
+      const first = new PostgresEventStore(slow.held).appendToStreams([
+        { streamId: 'own-1', events: [winner[0]!], expectedVersion: 'no_stream' },
+        { streamId: 'shared', events: [winner[1]!], expectedVersion: 0 },
+      ]);
+      let settled = false;
+      let second: Promise<unknown> | undefined;
+      try {
+        await slow.written;
+        // Same expected version, read before the winner commits: the loser inserts own-2, then waits on (shared, 1).
+        second = store
+          .appendToStreams([
+            { streamId: 'own-2', events: [newEvent('Own')], expectedVersion: 'no_stream' },
+            { streamId: 'shared', events: [newEvent('Claimed')], expectedVersion: 0 },
+          ])
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          )
+          .finally(() => (settled = true));
+        await sleep(200);
+        expect(settled).toBe(false);
+      } finally {
+        slow.commit();
+        await first;
+      }
+      const error = await second;
+      expect(error).toBeInstanceOf(WrongExpectedVersionError);
+      expect(error).toMatchObject({ streamId: 'shared', expected: 0, actual: 1 });
+      const read = await store.readStreams(['own-1', 'own-2', 'shared']);
+      expect([...read.values()].map((r) => r.version)).toEqual([1, 0, 1]);
+      expect(read.get('shared')!.events[0]!.metadata.eventId).toBe(winner[1]!.metadata.eventId);
+    });
+
+    it('retries a call that deadlocks with a transaction writing the same streams in the other order', async () => {
+      // Raw rows, as another batch would write them: one statement cannot be paused between its rows.
+      const insertFirst = async (tx: SqlExecutor, streamId: string): Promise<void> => {
+        const event = newEvent('Raw');
+        const recordedAt = new Date().toISOString();
+        const hash = computeEventHash({ ...event, streamId, streamVersion: 1, recordedAt, previousHash: '' });
+        await tx.query(
+          `insert into es_events (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
+           values ($1, 1, $2, $3, $4::jsonb, $5::jsonb, $6, '', $7)`,
+          [streamId, event.metadata.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt, hash],
+        );
+      };
+      const holdsB = deferred();
+      const goOn = deferred();
+      const other = client.transaction(async (tx) => {
+        await insertFirst(tx, 'b');
+        holdsB.resolve();
+        await goOn.promise;
+        await insertFirst(tx, 'a');
+      });
+      await holdsB.promise;
+      // Writes (a, 1), then waits on (b, 1); the other transaction then waits on (a, 1): a deadlock.
+      const batch = store.appendToStreams([
+        { streamId: 'a', events: [newEvent('A')], expectedVersion: 'any' },
+        { streamId: 'b', events: [newEvent('B')], expectedVersion: 'any' },
+      ]);
+      await sleep(200);
+      goOn.resolve();
+      // PostgreSQL aborts one of them after deadlock_timeout (the batch, which waited first); the batch then retries.
+      const [otherResult, batchResult] = await Promise.allSettled([other, batch]);
+      if (otherResult.status === 'rejected') expect(otherResult.reason).toMatchObject({ code: '40P01' });
+      expect(batchResult.status).toBe('fulfilled');
+      const all = await store.readAll({ limit: 10 });
+      expect(all.map((e) => `${e.streamId}${e.streamVersion}`).sort()).toEqual(otherResult.status === 'fulfilled' ? ['a1', 'a2', 'b1', 'b2'] : ['a1', 'b1']);
+      expect(verifyStreamChain(all)).toEqual([]);
+    }, 15_000);
   });
 });
