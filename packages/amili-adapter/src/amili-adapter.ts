@@ -1,6 +1,6 @@
 /**
  * The anti-corruption layer to the collection partner (Amili): our vocabulary in (öre, ISO dates,
- * InvoiceDetails), our vocabulary out (PartnerCaseView, domain commands). The partner's field names,
+ * InvoiceDetails), our vocabulary out (PartnerCaseView, PartnerPayout, domain commands). The partner's field names,
  * states, formats and errors stop here.
  */
 import { createHash } from 'node:crypto';
@@ -13,11 +13,13 @@ import {
   parseOrganisationNumber,
   stockholmDate,
 } from '@pm/domain';
+import { type z } from 'zod';
 import { type PartnerCaseView, toPartnerCaseView } from './case-view';
 import { type ConvergeOptions, type Convergence, type OurCaseSnapshot, convergeCommands } from './convergence';
 import { PartnerProtocolError, PartnerRefusedError } from './errors';
 import { type PartnerHttpClientOptions, type PartnerLogger, PartnerHttpClient, consoleLogger } from './http-client';
 import { localDateToRfc1123, oreToSek, rfc1123ToEpochMs } from './money-and-dates';
+import { type PartnerPayout, toPartnerPayout } from './payout-view';
 import { type PushVerification, type PushVerificationInput, verifyPushNotification } from './push-notifications';
 import {
   type WireActionAnswer,
@@ -30,6 +32,8 @@ import {
   wireCase,
   wireCaseList,
   wireCreditor,
+  wirePayout,
+  wirePayoutList,
   wireRegistrationAnswer,
 } from './wire';
 
@@ -44,13 +48,14 @@ export interface AmiliAdapterConfig {
   client?: Omit<PartnerHttpClientOptions, 'logger' | 'now'>;
 }
 
+/** Where a poll of one list (cases, payouts) got to; each list keeps its own. */
 export interface PollingCursor {
-  /** The `_updated` (RFC 1123) of the newest case delivered so far, or '' to start from the beginning. */
+  /** The `_updated` (RFC 1123) of the newest resource delivered so far, or '' to start from the beginning. */
   updatedAfter: string;
   /**
-   * The cases delivered at exactly that second, as `<id> <etag>` (a bare `<id>` also works and skips
-   * every version of that case at that second). With the etag, a case updated twice within one second
-   * is still delivered the second time.
+   * The resources delivered at exactly that second, as `<id> <etag>` (a bare `<id>` also works and
+   * skips every version of that resource at that second). With the etag, a resource updated twice
+   * within one second is still delivered the second time.
    */
   seenIdsAtThatSecond: string[];
 }
@@ -79,7 +84,10 @@ const MAX_PAGE_SIZE = 500;
 /** Pages walked in one poll when whole pages hold only cases already delivered at the cursor second. */
 const MAX_PAGES_PER_POLL = 100;
 
-const seenToken = (c: Pick<WireCase, '_id' | '_etag'>) => `${c._id} ${c._etag}`;
+/** What the polling cursor needs of a listed resource. */
+type Versioned = { _id: string; _etag: string; _updated: string };
+
+const seenToken = (resource: Pick<Versioned, '_id' | '_etag'>) => `${resource._id} ${resource._etag}`;
 
 export class AmiliAdapter {
   private readonly client: PartnerHttpClient;
@@ -241,26 +249,61 @@ export class AmiliAdapter {
   }
 
   /**
-   * Cases changed since the cursor, oldest first, each once. `_updated` has second resolution, so the
-   * query is `$gte` the cursor's second and the cases already delivered at that second are skipped.
-   * One call reads one page (keyset paging: the next call starts from the new cursor, so cases whose
-   * `_updated` changes while we read cannot shift out of view between pages); it reads further pages
-   * only while whole pages hold nothing new. Call again while `hasMore`.
+   * Cases changed since the cursor, oldest first, each once (see `listUpdatedSince`). Call again
+   * while `hasMore`.
    */
   async listCasesUpdatedSince(
     cursor: PollingCursor,
     pageSize = 100,
   ): Promise<{ cases: PartnerCaseView[]; next: PollingCursor; hasMore: boolean }> {
+    const { items, next, hasMore } = await this.listUpdatedSince('/cases', wireCaseList, cursor, pageSize);
+    return { cases: items.map((wire) => toPartnerCaseView(wire, this.logger)), next, hasMore };
+  }
+
+  // ----------------------------------------------------------------------------------------- payouts
+
+  /**
+   * Payouts made or changed since the cursor, oldest first, each once, with the same cursor semantics
+   * as `listCasesUpdatedSince` (keep one cursor per list: the two do not share one). Call again while
+   * `hasMore`. A payout whose items do not add up to its amount, or not in SEK, is a
+   * PartnerProtocolError: it cannot be booked as sent.
+   */
+  async listPayoutsUpdatedSince(
+    cursor: PollingCursor,
+    pageSize = 100,
+  ): Promise<{ payouts: PartnerPayout[]; next: PollingCursor; hasMore: boolean }> {
+    const { items, next, hasMore } = await this.listUpdatedSince('/payouts', wirePayoutList, cursor, pageSize);
+    return { payouts: items.map(toPartnerPayout), next, hasMore };
+  }
+
+  /** One payout; an id the partner does not know is its refusal (PartnerRefusedError, HTTP 404). */
+  async getPayout(partnerPayoutId: string): Promise<PartnerPayout> {
+    return toPartnerPayout(await this.client.get(`/payouts/${encodeURIComponent(partnerPayoutId)}`, wirePayout));
+  }
+
+  /**
+   * Resources of an Eve list changed since the cursor, oldest first, each once. `_updated` has second
+   * resolution, so the query is `$gte` the cursor's second and the resources already delivered at that
+   * second are skipped. One call reads one page (keyset paging: the next call starts from the new
+   * cursor, so resources whose `_updated` changes while we read cannot shift out of view between
+   * pages); it reads further pages only while whole pages hold nothing new.
+   */
+  private async listUpdatedSince<W extends Versioned>(
+    path: string,
+    schema: z.ZodType<{ _items: W[]; _meta: { total: number } }>,
+    cursor: PollingCursor,
+    pageSize: number,
+  ): Promise<{ items: W[]; next: PollingCursor; hasMore: boolean }> {
     const size = Math.min(Math.max(Math.trunc(pageSize), 1), MAX_PAGE_SIZE);
     const fromMs = cursor.updatedAfter ? rfc1123ToEpochMs(cursor.updatedAfter) : undefined;
     if (cursor.updatedAfter && fromMs === undefined) throw new RangeError(`The cursor's updatedAfter is not an RFC 1123 date: ${cursor.updatedAfter}`);
     const seen = new Set(cursor.seenIdsAtThatSecond);
-    const alreadyDelivered = (c: WireCase, ms: number) => ms === fromMs && (seen.has(c._id) || seen.has(seenToken(c)));
+    const alreadyDelivered = (w: W, ms: number) => ms === fromMs && (seen.has(w._id) || seen.has(seenToken(w)));
 
-    const fresh = new Map<string, { wire: WireCase; ms: number }>();
+    const fresh = new Map<string, { wire: W; ms: number }>();
     let hasMore = false;
     for (let page = 1; page <= MAX_PAGES_PER_POLL; page++) {
-      const list = await this.client.get('/cases', wireCaseList, {
+      const list = await this.client.get(path, schema, {
         query: {
           ...(fromMs !== undefined ? { where: JSON.stringify({ _updated: { $gte: cursor.updatedAfter } }) } : {}),
           sort: '_updated',
@@ -283,14 +326,14 @@ export class AmiliAdapter {
     }
 
     const ordered = [...fresh.values()].sort((a, b) => a.ms - b.ms || (a.wire._id < b.wire._id ? -1 : a.wire._id > b.wire._id ? 1 : 0));
-    if (ordered.length === 0) return { cases: [], next: cursor, hasMore };
+    if (ordered.length === 0) return { items: [], next: cursor, hasMore };
     const last = ordered[ordered.length - 1];
     const atLast = ordered.filter((c) => c.ms === last.ms);
     const tokens = atLast.map((c) => seenToken(c.wire));
     const carried =
       last.ms === fromMs ? cursor.seenIdsAtThatSecond.filter((token) => !atLast.some((c) => token === c.wire._id || token.startsWith(`${c.wire._id} `))) : [];
     return {
-      cases: ordered.map((c) => toPartnerCaseView(c.wire, this.logger)),
+      items: ordered.map((c) => c.wire),
       next: { updatedAfter: last.ms === fromMs ? cursor.updatedAfter : last.wire._updated, seenIdsAtThatSecond: [...carried, ...tokens] },
       hasMore,
     };

@@ -18,6 +18,7 @@ export type {
   PartnerStage,
   PartnerStageEntry,
 } from './case-view';
+export type { PartnerPayout, PartnerPayoutItem } from './payout-view';
 export { convergeCommands, type ConvergeOptions, type Convergence, type OurCaseSnapshot, type PartnerDrivenCommand } from './convergence';
 export {
   PartnerError,

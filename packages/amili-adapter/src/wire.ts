@@ -6,6 +6,7 @@
  * on); lenient where the contract says more may come (state and status are open strings, objects
  * keep unknown fields so the raw answer can still be logged in full).
  */
+import { luhnCheck } from '@pm/domain';
 import { z } from 'zod';
 import { isRfc1123, trySekToOre } from './money-and-dates';
 
@@ -27,6 +28,12 @@ export const wireMessages = z
   .transform((list) => (list ?? []).map((m) => (typeof m === 'string' ? m : m.message)));
 
 const nullableString = z.string().nullish().transform((v) => v ?? null);
+
+/** For sums inside a refinement: a malformed amount is reported by its own field, so it counts 0 here. */
+const oreOrZero = (value: unknown): number => {
+  const parsed = trySekToOre(value);
+  return parsed.ok ? parsed.value : 0;
+};
 
 // ---------------------------------------------------------------------------------------- resources
 
@@ -63,13 +70,9 @@ export const wirePayment = z
   })
   .superRefine((payment, ctx) => {
     // An overpayment may leave part unallocated; allocating more than was paid is a broken answer.
-    const ore = (v: unknown) => {
-      const r = trySekToOre(v);
-      return r.ok ? r.value : 0;
-    };
-    const allocated = ore(payment.allocation.costs) + ore(payment.allocation.interest) + ore(payment.allocation.capital);
-    if (allocated > ore(payment.amount))
-      ctx.addIssue({ code: 'custom', path: ['allocation'], message: `allocates ${allocated} öre of a ${ore(payment.amount)} öre payment` });
+    const allocated = oreOrZero(payment.allocation.costs) + oreOrZero(payment.allocation.interest) + oreOrZero(payment.allocation.capital);
+    if (allocated > oreOrZero(payment.amount))
+      ctx.addIssue({ code: 'custom', path: ['allocation'], message: `allocates ${allocated} öre of a ${oreOrZero(payment.amount)} öre payment` });
   });
 export type WirePayment = z.infer<typeof wirePayment>;
 
@@ -107,6 +110,50 @@ export function wireList<T extends z.ZodType>(item: T) {
 }
 export const wireCaseList = wireList(wireCase);
 export type WireCaseList = z.infer<typeof wireCaseList>;
+
+// ----------------------------------------------------------------------------------------- payouts
+
+export const wirePayoutItem = z.looseObject({
+  case: z.string().min(1),
+  invoice_number: z.string(),
+  payment: z.string().min(1),
+  capital: wireAmount,
+  interest: wireAmount,
+});
+
+/**
+ * A bank transfer of collected capital and interest to the creditor. Its amount is what reaches the
+ * bank, its items are what gets booked: they must agree to the öre, and each payment may appear once.
+ */
+export const wirePayout = z
+  .looseObject({
+    _id: z.string().min(1),
+    _created: wireDate,
+    _updated: wireDate,
+    _etag: z.string().min(1),
+    creditor: z.string().min(1),
+    payout_date: wireDate,
+    // Our books and the bank payments it is matched to are in SEK; a payout in another currency cannot be booked.
+    currency: z.literal('SEK', { error: 'only SEK payouts can be booked' }),
+    amount: wireAmount,
+    // Matched against the reference on the bank transfer, so a mistyped one must not get through.
+    reference: z
+      .string()
+      .regex(/^\d{10,16}$/, { error: 'not a payment reference of 10 to 16 digits' })
+      .refine(luhnCheck, { error: 'the check digit of the payment reference is wrong' }),
+    items: z.array(wirePayoutItem),
+  })
+  .superRefine((payout, ctx) => {
+    const itemsOre = payout.items.reduce((sum, item) => sum + oreOrZero(item.capital) + oreOrZero(item.interest), 0);
+    if (itemsOre !== oreOrZero(payout.amount))
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `the items sum to ${itemsOre} öre, the amount is ${oreOrZero(payout.amount)} öre` });
+    const payments = payout.items.map((item) => item.payment);
+    const repeated = payments.find((payment, i) => payments.indexOf(payment) !== i);
+    if (repeated !== undefined) ctx.addIssue({ code: 'custom', path: ['items'], message: `payment ${repeated} is paid out twice` });
+  });
+export type WirePayout = z.infer<typeof wirePayout>;
+
+export const wirePayoutList = wireList(wirePayout);
 
 // ------------------------------------------------------------------------------------ registration
 

@@ -3,6 +3,7 @@ import { type PartnerCaseView } from '../src/case-view';
 import { PartnerProtocolError, PartnerRefusedError, isAlreadyClosed } from '../src/errors';
 import { wireCreditorRequest, wireRegistrationRequest } from '../src/wire';
 import { invoiceFixture, rfc, silentLogger, wireCaseJson } from './support/fixtures';
+import { FakeList, type ItemOf, type Poll, pollAll as pollCursor } from './support/fake-list';
 import { type Handler, type PartnerServer, type Reply, eveError, inOrder, startPartnerServer } from './support/partner-server';
 
 const NOW = Date.parse('2026-11-20T10:00:00Z');
@@ -312,75 +313,19 @@ describe('portalUrl', () => {
 
 // ------------------------------------------------------------------------------------------ polling
 
-/** A partner's case list with Eve's `where`/`sort`/paging, and the sandbox's list faults. */
-class FakeCaseList {
-  private readonly cases = new Map<string, { ms: number; etag: number }>();
-  clock = Date.parse('2026-11-25T10:00:00Z');
-  duplicate = false;
-  reorder = false;
-  /** Called before each answer, to change cases while a poll is paging. */
-  onRequest: () => void = () => undefined;
-  private shuffleSeed = 1;
+const caseItem: ItemOf = (id, updated, etag) => wireCaseJson({ id, updated, etag });
 
-  touch(id: string): void {
-    const known = this.cases.get(id);
-    this.cases.set(id, { ms: this.clock, etag: (known?.etag ?? 0) + 1 });
-  }
-
-  tick(seconds = 1): void {
-    this.clock += seconds * 1000;
-  }
-
-  current(): Map<string, string> {
-    return new Map([...this.cases].map(([id, c]) => [id, `e${c.etag}`]));
-  }
-
-  handler: Handler = (request) => {
-    this.onRequest();
-    const where = JSON.parse(request.query.get('where') ?? '{}') as { _updated?: { $gte: string } };
-    const from = where._updated ? Date.parse(where._updated.$gte) : -Infinity;
-    const page = Number(request.query.get('page') ?? 1);
-    const size = Number(request.query.get('max_results') ?? 50);
-    const all = [...this.cases]
-      .filter(([, c]) => c.ms >= from)
-      .sort(([ia, a], [ib, b]) => a.ms - b.ms || (ia < ib ? -1 : 1))
-      .map(([id, c]) => wireCaseJson({ id, updated: new Date(c.ms).toISOString().slice(0, 19), etag: `e${c.etag}` }));
-    const items = all.slice((page - 1) * size, page * size);
-    if (this.duplicate && items.length) {
-      const previous = all[(page - 1) * size - 1];
-      if (previous) items.push(previous); // repeated from the page before
-      items.push(items[0]); // and twice on this page
-      const stale = [...this.cases].find(([, c]) => c.ms < from); // an old one, outside the range asked for
-      if (stale) items.push(wireCaseJson({ id: stale[0], updated: '2026-11-24T00:00:00', etag: 'e0' }));
-    }
-    if (this.reorder) {
-      for (let i = items.length - 1; i > 0; i--) {
-        this.shuffleSeed = (this.shuffleSeed * 16807) % 2147483647;
-        const j = this.shuffleSeed % (i + 1);
-        [items[i], items[j]] = [items[j], items[i]];
-      }
-    }
-    return { json: { _items: items, _meta: { page, max_results: size, total: all.length } } };
+function pollAll(adapter: AmiliAdapter, start: PollingCursor, pageSize: number) {
+  const poll: Poll = async (cursor, size) => {
+    const result = await adapter.listCasesUpdatedSince(cursor, size);
+    return { ids: result.cases.map((c) => c.partnerCaseId), versions: result.cases.map((c) => c.etag), next: result.next, hasMore: result.hasMore };
   };
-}
-
-async function pollAll(adapter: AmiliAdapter, start: PollingCursor, pageSize: number) {
-  let cursor = start;
-  const delivered: { id: string; etag: string }[] = [];
-  for (let call = 0; call < 200; call++) {
-    const result = await adapter.listCasesUpdatedSince(cursor, pageSize);
-    const ids = result.cases.map((c) => c.partnerCaseId);
-    expect(new Set(ids).size).toBe(ids.length); // never the same case twice in one answer
-    delivered.push(...result.cases.map((c) => ({ id: c.partnerCaseId, etag: c.etag })));
-    cursor = result.next;
-    if (result.cases.length === 0 && !result.hasMore) return { delivered, cursor };
-  }
-  throw new Error('polling did not settle');
+  return pollCursor(poll, start, pageSize);
 }
 
 describe('listCasesUpdatedSince', () => {
   it('delivers every change once across a second boundary, with duplicates and reordering', async () => {
-    const partner = new FakeCaseList();
+    const partner = new FakeList(caseItem);
     partner.duplicate = true;
     partner.reorder = true;
     const { adapter, requests } = await setup(partner.handler);
@@ -419,7 +364,7 @@ describe('listCasesUpdatedSince', () => {
   });
 
   it('pages past a second holding more cases than a page', async () => {
-    const partner = new FakeCaseList();
+    const partner = new FakeList(caseItem);
     const { adapter } = await setup(partner.handler);
     const ids = Array.from({ length: 7 }, (_, i) => `k${i}`);
     for (const id of ids) partner.touch(id); // all in one second
@@ -430,7 +375,7 @@ describe('listCasesUpdatedSince', () => {
   it('loses nothing under random updates, also while a poll is paging (property)', async () => {
     let seed = 12345;
     const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    const partner = new FakeCaseList();
+    const partner = new FakeList(caseItem);
     partner.duplicate = true;
     partner.reorder = true;
     const { adapter } = await setup(partner.handler);

@@ -1,4 +1,4 @@
-import { isSwedishIdentityNumber, luhnCheckDigit, normaliseOrganisationNumber, ocrFor, passesLuhn } from './identity';
+import { isSwedishIdentityNumber, luhnCheckDigit, normaliseOrganisationNumber, ocrFor, passesLuhn, payoutReferenceFor } from './identity';
 
 describe('Luhn numbers', () => {
   it('computes the check digit of Swedish identity numbers', () => {
@@ -27,5 +27,13 @@ describe('Luhn numbers', () => {
     const refs = [1, 2, 3, 1000].map(ocrFor);
     expect(refs.every(passesLuhn)).toBe(true);
     expect(new Set(refs).size).toBe(4);
+  });
+
+  it('makes payout references of 10 to 16 digits that pass the Luhn test and never look like an OCR number', () => {
+    const refs = [1, 2, 3, 1000, 8_999_999_999].map(payoutReferenceFor);
+    expect(refs.every(passesLuhn)).toBe(true);
+    expect(refs.every((ref) => /^\d{10,16}$/.test(ref))).toBe(true);
+    expect(new Set(refs).size).toBe(5);
+    expect(refs[0].length).toBeGreaterThan(ocrFor(1_000_000).length);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Luhn (mod 10) check digits: Swedish organisationsnummer and personnummer carry one over their last
- * ten digits, and the partner's OCR references end with one.
+ * ten digits, and the partner's OCR and payout references end with one.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -47,6 +47,15 @@ export function isSwedishIdentityNumber(value: string): boolean {
 /** A new OCR reference: a running number, at least six digits, and its Luhn digit. */
 export function ocrFor(sequence: number): string {
   const base = String(100000 + sequence);
+  return base + luhnCheckDigit(base);
+}
+
+/**
+ * A new payout reference: a running number from 10 digits up and its Luhn digit. Longer than any OCR
+ * number the sandbox hands out, so a bank transfer's reference can never name a case as well.
+ */
+export function payoutReferenceFor(sequence: number): string {
+  const base = String(1_000_000_000 + sequence);
   return base + luhnCheckDigit(base);
 }
 

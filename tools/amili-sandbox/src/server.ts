@@ -9,6 +9,7 @@ import { actionRoutes } from './routes/actions';
 import { caseRoutes } from './routes/cases';
 import { controlRoutes } from './routes/control';
 import { creditorRoutes } from './routes/creditors';
+import { payoutRoutes } from './routes/payouts';
 import { portalRoutes } from './routes/portal';
 import { registrationRoutes } from './routes/registrations';
 import { type StateStore } from './state/store';
@@ -54,6 +55,7 @@ export function buildServer(options: { store: StateStore; apiKey: string; log: b
   registrationRoutes(app, context);
   caseRoutes(app, context);
   actionRoutes(app, context);
+  payoutRoutes(app, context);
   controlRoutes(app, context);
   portalRoutes(app, context);
   return app;

@@ -1,5 +1,5 @@
 /** Partner cases as the partner writes them (decimal SEK, RFC 1123), built from our units for readability. */
-import { type InvoiceDetails } from '@pm/domain';
+import { type InvoiceDetails, luhnCheckDigit } from '@pm/domain';
 import { type PartnerCaseView, toPartnerCaseView } from '../../src/case-view';
 import { type PartnerLogger } from '../../src/http-client';
 import { formatRfc1123 } from '../../src/money-and-dates';
@@ -67,6 +67,48 @@ export function wireCaseJson(spec: CaseSpec = {}): Record<string, unknown> {
       date: rfc(p.on),
       origin: p.origin ?? 'debtor',
       allocation: { costs: p.costs ?? 0, interest: p.interest ?? 0, capital: p.capital },
+    })),
+  };
+}
+
+/** A payment reference as the partner prints it on a payout: digits and a Luhn digit. */
+export const payoutReference = (n: number): string => {
+  const base = String(1_000_000_000 + n);
+  return base + luhnCheckDigit(base);
+};
+
+export interface PayoutSpec {
+  id?: string;
+  creditor?: string;
+  updated?: string;
+  etag?: string;
+  payoutDate?: string;
+  currency?: string;
+  /** Defaults to the items' sum. */
+  amount?: number | string;
+  reference?: string;
+  items?: { case?: string; invoiceNumber?: string; payment: string; capital: number | string; interest: number | string }[];
+}
+
+export function wirePayoutJson(spec: PayoutSpec = {}): Record<string, unknown> {
+  const items = spec.items ?? [{ payment: 'p_1', capital: 436.71, interest: 3.29 }];
+  const sumOre = items.reduce((sum, item) => sum + Math.round(Number(item.capital) * 100) + Math.round(Number(item.interest) * 100), 0);
+  return {
+    _id: spec.id ?? 'po_1',
+    _created: rfc(spec.updated ?? '2026-11-26T00:00:04'),
+    _updated: rfc(spec.updated ?? '2026-11-26T00:00:04'),
+    _etag: spec.etag ?? 'etag-1',
+    creditor: spec.creditor ?? 'cr_1',
+    payout_date: rfc(spec.payoutDate ?? '2026-11-26'),
+    currency: spec.currency ?? 'SEK',
+    amount: spec.amount ?? sumOre / 100,
+    reference: spec.reference ?? payoutReference(1),
+    items: items.map((item) => ({
+      case: item.case ?? 'c_1',
+      invoice_number: item.invoiceNumber ?? '1001',
+      payment: item.payment,
+      capital: item.capital,
+      interest: item.interest,
     })),
   };
 }

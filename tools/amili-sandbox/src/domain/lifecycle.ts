@@ -2,6 +2,7 @@
  * The collection lifecycle on the sandbox clock. Every step is due at a moment; `applyDue` (run by the
  * timer, by every request and after a clock advance) takes each case through all steps due by now,
  * each dated at the moment it was due, so a 30-day advance leaves the same history as 30 real days.
+ * The payouts due at each midnight passed are made there too (see payouts).
  * `disputed` and `respite` freeze the next step and keep the time left; resuming restarts it.
  */
 import { DAY_MS, epochDay } from '../dates';
@@ -10,6 +11,7 @@ import { formatSek } from '../money';
 import { type Tx } from '../state/store';
 import { type CaseRecord, type CaseState, type CaseStatus, type CostType } from '../state/types';
 import { isClosed, settleInterest } from './ledger';
+import { payOutDue } from './payouts';
 import { feesOn } from './rules';
 
 /** Registration → first action on the next tick: due at once, applied by the next `applyDue`. */
@@ -43,11 +45,12 @@ export function scheduleFirstStep(record: CaseRecord, at: number): void {
   record.next = { state: record.firstAction, at: at + FIRST_STEP_DELAY_MS, remainingMs: null };
 }
 
-/** Applies every step due by `tx.now` to every open case. */
+/** Applies every step due by `tx.now` to every open case, then makes the payouts due by then. */
 export function applyDue(tx: Tx): void {
   for (const record of Object.values(tx.state.cases)) {
     if (!isClosed(record) && advance(record, tx.now)) tx.touchCase(record);
   }
+  payOutDue(tx);
 }
 
 function advance(record: CaseRecord, now: number): boolean {

@@ -1,9 +1,10 @@
 /** Internal records → the partner's wire representation (RFC 1123 dates, decimal SEK). */
 import { dayToRfc1123, toRfc1123, toSecond } from '../dates';
 import { balances, isClosed } from '../domain/ledger';
+import { payoutAmountOre } from '../domain/payouts';
 import { oreToSek } from '../money';
 import { etagOf } from '../state/store';
-import { type CaseRecord, type CreditorRecord, type RegistrationRecord, type ResourceMeta } from '../state/types';
+import { type CaseRecord, type CreditorRecord, type PayoutRecord, type RegistrationRecord, type ResourceMeta } from '../state/types';
 
 export type Resource = Record<string, unknown> & { _id: string; _updated: string };
 
@@ -61,6 +62,24 @@ export function presentCase(record: CaseRecord, now: number): Resource {
       date: toRfc1123(p.at),
       origin: p.origin,
       allocation: { costs: oreToSek(p.allocation.costsOre), interest: oreToSek(p.allocation.interestOre), capital: oreToSek(p.allocation.capitalOre) },
+    })),
+  };
+}
+
+export function presentPayout(payout: PayoutRecord): Resource {
+  return {
+    ...meta(payout),
+    creditor: payout.creditor,
+    payout_date: dayToRfc1123(payout.payoutDay),
+    currency: 'SEK',
+    amount: oreToSek(payoutAmountOre(payout)),
+    reference: payout.reference,
+    items: payout.items.map((item) => ({
+      case: item.case,
+      invoice_number: item.invoiceNumber,
+      payment: item.payment,
+      capital: oreToSek(item.capitalOre),
+      interest: oreToSek(item.interestOre),
     })),
   };
 }

@@ -1,9 +1,10 @@
-/** The partner's portal in Swedish: the creditor's overview and one case in full. */
+/** The partner's portal in Swedish: the creditor's overview (cases and payouts) and one case in full. */
 import { dayToIso, epochDay } from '../dates';
 import { balances, isClosed } from '../domain/ledger';
+import { payoutAmountOre } from '../domain/payouts';
 import { formatSek } from '../money';
 import { type CaseRecord, type CaseState, type CaseStatus, type CostType, type SandboxState } from '../state/types';
-import { html, page } from './html';
+import { html, page, type Html } from './html';
 
 export const STATE_LABELS: Readonly<Record<CaseState, string>> = {
   initializing: 'Registrerat',
@@ -64,8 +65,34 @@ ${
 <thead><tr><th>Faktura</th><th>Borgenär</th><th>Gäldenär</th><th>Steg</th><th>Status</th><th class="num">Kapital</th><th class="num">Att betala</th><th>Uppdaterat</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`
-}`,
+}
+${payoutsSection(state)}`,
   );
+}
+
+/** Newest first: what was paid out to which creditor, under the reference on the bank transfer. */
+function payoutsSection(state: SandboxState): Html {
+  const payouts = Object.values(state.payouts).sort((a, b) => b.payoutDay - a.payoutDay || b.created - a.created || a.id.localeCompare(b.id));
+  if (payouts.length === 0) return html`<h2>Utbetalningar</h2>
+<p>Inga utbetalningar ännu.</p>`;
+  const rows = payouts.map((p) => {
+    const capitalOre = p.items.reduce((sum, item) => sum + item.capitalOre, 0);
+    const invoices = [...new Set(p.items.map((item) => item.invoiceNumber))].join(', ');
+    return html`<tr>
+<td>${dayToIso(p.payoutDay)}</td>
+<td>${state.creditors[p.creditor]?.name ?? p.creditor}</td>
+<td>${p.reference}</td>
+<td>${invoices}</td>
+<td class="num">${formatSek(capitalOre)}</td>
+<td class="num">${formatSek(payoutAmountOre(p) - capitalOre)}</td>
+<td class="num">${formatSek(payoutAmountOre(p))}</td>
+</tr>`;
+  });
+  return html`<h2>Utbetalningar</h2>
+<table>
+<thead><tr><th>Datum</th><th>Borgenär</th><th>Referens</th><th>Fakturor</th><th class="num">Kapital</th><th class="num">Ränta</th><th class="num">Belopp</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>`;
 }
 
 export function casePage(state: SandboxState, c: CaseRecord, now: number): string {
@@ -114,15 +141,22 @@ ${
 ${
   c.payments.length === 0
     ? html`<p>Inga betalningar.</p>`
-    : html`<table><thead><tr><th>Datum</th><th>Betalare</th><th class="num">Belopp</th><th class="num">Avgifter</th><th class="num">Ränta</th><th class="num">Kapital</th><th>Referens</th></tr></thead><tbody>${c.payments.map(
+    : html`<table><thead><tr><th>Datum</th><th>Betalare</th><th class="num">Belopp</th><th class="num">Avgifter</th><th class="num">Ränta</th><th class="num">Kapital</th><th>Referens</th><th>Utbetald</th></tr></thead><tbody>${c.payments.map(
         (p) =>
-          html`<tr><td>${when(p.at)}</td><td>${p.origin === 'debtor' ? 'Gäldenären (till Amili)' : 'Till borgenären'}</td><td class="num">${formatSek(p.amountOre)}</td><td class="num">${formatSek(p.allocation.costsOre)}</td><td class="num">${formatSek(p.allocation.interestOre)}</td><td class="num">${formatSek(p.allocation.capitalOre)}</td><td>${p.reference ?? ''}</td></tr>`,
+          html`<tr><td>${when(p.at)}</td><td>${p.origin === 'debtor' ? 'Gäldenären (till Amili)' : 'Till borgenären'}</td><td class="num">${formatSek(p.amountOre)}</td><td class="num">${formatSek(p.allocation.costsOre)}</td><td class="num">${formatSek(p.allocation.interestOre)}</td><td class="num">${formatSek(p.allocation.capitalOre)}</td><td>${p.reference ?? ''}</td><td>${paidOut(state, p.payout)}</td></tr>`,
       )}</tbody></table>`
 }
 
 <h2>Händelser</h2>
 <table><thead><tr><th>Tid</th><th>Händelse</th></tr></thead><tbody>${c.log.map((entry) => html`<tr><td>${when(entry.at)}</td><td>${entry.text}</td></tr>`)}</tbody></table>`,
   );
+}
+
+/** A debtor payment's payout: its date and reference, '–' for fees only, empty until paid out. */
+function paidOut(state: SandboxState, payout: string | null | undefined): string {
+  if (payout === undefined) return '';
+  const record = payout === null ? undefined : state.payouts[payout];
+  return record ? `${dayToIso(record.payoutDay)} (ref. ${record.reference})` : '–';
 }
 
 export function notFoundPage(): string {

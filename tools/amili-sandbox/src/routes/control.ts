@@ -1,16 +1,17 @@
 /**
  * Sandbox control (tests and demos; same API key): the clock, what the debtor does (pay, dispute,
- * go bankrupt), the faults and the push target. Invalid requests are 422, and an action the case's
+ * go bankrupt), a payout run, the faults and the push target. Invalid requests are 422, and an action the case's
  * state does not allow is a 409 (these are not the partner's recorded creditor actions).
  */
 import { type FastifyInstance } from 'fastify';
 import { DAY_MS, toRfc1123 } from '../dates';
 import { bankrupt, dispute, payByDebtor, reject, resolveDispute } from '../domain/case-actions';
 import { applyDue } from '../domain/lifecycle';
+import { runPayouts } from '../domain/payouts';
 import { parseFaults } from '../faults';
 import { respond } from '../http/answer';
 import { notFound, unprocessable } from '../http/errors';
-import { presentCase } from '../http/present';
+import { presentCase, presentPayout } from '../http/present';
 import { type Tx } from '../state/store';
 import { type CaseRecord } from '../state/types';
 import { Checker, isHttpUrl, isObject } from '../validation';
@@ -62,6 +63,11 @@ export function controlRoutes(app: FastifyInstance, { store }: RouteContext): vo
     if (reason === undefined) throw unprocessable(check.issues);
     reject(tx, record, reason ?? 'unknown_debtor');
   });
+
+  // Pays out now what no run has taken yet, instead of waiting for midnight; answers this run's payouts.
+  app.post('/_sandbox/payouts/run', (request, reply) =>
+    respond(store, request, reply, (tx) => ({ statusCode: 200, body: { payouts: runPayouts(tx).map(presentPayout) } })),
+  );
 
   app.get('/_sandbox/faults', (request, reply) => respond(store, request, reply, (tx) => ({ statusCode: 200, body: { ...tx.state.faults } })));
 

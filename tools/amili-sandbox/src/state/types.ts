@@ -64,6 +64,11 @@ export interface PaymentRecord {
   origin: 'debtor' | 'creditor';
   reference: string | null;
   allocation: { costsOre: number; interestOre: number; capitalOre: number };
+  /**
+   * Debtor payments only: the payout that paid its capital and interest to the creditor, or null when
+   * it paid fees only (nothing to pay out). Absent until a payout run has taken it.
+   */
+  payout?: string | null;
 }
 
 export interface CostRecord {
@@ -116,6 +121,24 @@ export interface CaseRecord extends ResourceMeta {
   log: Array<{ at: number; text: string }>;
 }
 
+/** One debtor payment's capital and interest in a payout (the fees stay with the partner). */
+export interface PayoutItem {
+  case: string;
+  invoiceNumber: string;
+  payment: string;
+  capitalOre: number;
+  interestOre: number;
+}
+
+/** The partner's bank transfer of collected capital and interest to one creditor. */
+export interface PayoutRecord extends ResourceMeta {
+  creditor: string;
+  payoutDay: number;
+  /** The numeric reference printed on the bank transfer (Luhn digit last). */
+  reference: string;
+  items: PayoutItem[];
+}
+
 export type ActionKind = 'payment' | 'crediting' | 'cancellation' | 'respite';
 
 /** A creditor action as received and answered, kept for the record. */
@@ -155,9 +178,11 @@ export interface SandboxState {
   /** The sandbox clock is real time plus this offset; `/_sandbox/clock/advance` only ever increases it. */
   clockOffsetMs: number;
   ocrSequence: number;
+  payoutSequence: number;
   creditors: Record<string, CreditorRecord>;
   registrations: Record<string, RegistrationRecord>;
   cases: Record<string, CaseRecord>;
+  payouts: Record<string, PayoutRecord>;
   actions: Record<string, ActionRecord>;
   idempotency: Record<string, IdempotencyRecord>;
   faults: Faults;
@@ -169,9 +194,11 @@ export function emptyState(): SandboxState {
     schema: STATE_SCHEMA,
     clockOffsetMs: 0,
     ocrSequence: 0,
+    payoutSequence: 0,
     creditors: {},
     registrations: {},
     cases: {},
+    payouts: {},
     actions: {},
     idempotency: {},
     faults: { ...NO_FAULTS },

@@ -1,0 +1,82 @@
+/**
+ * Payouts (utbetalningar): the partner keeps the fees and pays the capital and interest it collected
+ * from debtors to the creditor by bank transfer. Each debtor payment is paid out once, by the first
+ * run after it was made: the automatic one at the next midnight (UTC, the sandbox calendar), or an
+ * earlier one on demand. A run makes one payout per creditor that has something to pay.
+ */
+import { epochDay } from '../dates';
+import { newId, payoutReferenceFor } from '../identity';
+import { type Tx } from '../state/store';
+import { type CaseRecord, type PaymentRecord, type PayoutRecord } from '../state/types';
+
+interface Pending {
+  record: CaseRecord;
+  payment: PaymentRecord;
+}
+
+/** Debtor payments no run has taken yet. */
+function pending(tx: Tx): Pending[] {
+  return Object.values(tx.state.cases).flatMap((record) =>
+    record.payments.filter((payment) => payment.origin === 'debtor' && payment.payout === undefined).map((payment) => ({ record, payment })),
+  );
+}
+
+/**
+ * The automatic runs: every midnight passed is a run for the payments of the day before it. Dated at
+ * that midnight even when applied later (a clock advance, a restart), as the lifecycle dates its steps.
+ */
+export function payOutDue(tx: Tx): PayoutRecord[] {
+  const today = epochDay(tx.now);
+  const byDay = new Map<number, Pending[]>();
+  for (const entry of pending(tx)) {
+    const day = epochDay(entry.payment.at) + 1;
+    if (day <= today) byDay.set(day, [...(byDay.get(day) ?? []), entry]);
+  }
+  return [...byDay.entries()].sort(([a], [b]) => a - b).flatMap(([day, entries]) => payOut(tx, entries, day));
+}
+
+/** A run on demand: everything not yet paid out, dated today. */
+export function runPayouts(tx: Tx): PayoutRecord[] {
+  return payOut(tx, pending(tx), epochDay(tx.now));
+}
+
+function payOut(tx: Tx, entries: Pending[], payoutDay: number): PayoutRecord[] {
+  const byCreditor = new Map<string, Pending[]>();
+  for (const entry of entries) byCreditor.set(entry.record.creditor, [...(byCreditor.get(entry.record.creditor) ?? []), entry]);
+  const payouts: PayoutRecord[] = [];
+  for (const [creditor, own] of [...byCreditor.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    own.sort((a, b) => a.payment.at - b.payment.at || (a.payment.id < b.payment.id ? -1 : 1));
+    const owed: Pending[] = [];
+    for (const entry of own) {
+      const { capitalOre, interestOre } = entry.payment.allocation;
+      if (capitalOre + interestOre > 0) owed.push(entry);
+      else entry.payment.payout = null; // fees only: nothing for the creditor, and no item of 0 kr
+    }
+    if (owed.length === 0) continue;
+    tx.state.payoutSequence += 1;
+    const payout: PayoutRecord = {
+      id: newId('po'),
+      created: tx.now,
+      updated: tx.now,
+      version: 1,
+      creditor,
+      payoutDay,
+      reference: payoutReferenceFor(tx.state.payoutSequence),
+      items: owed.map(({ record, payment }) => ({
+        case: record.id,
+        invoiceNumber: record.invoiceNumber,
+        payment: payment.id,
+        capitalOre: payment.allocation.capitalOre,
+        interestOre: payment.allocation.interestOre,
+      })),
+    };
+    for (const { payment } of owed) payment.payout = payout.id;
+    tx.state.payouts[payout.id] = payout;
+    payouts.push(payout);
+  }
+  return payouts;
+}
+
+export function payoutAmountOre(payout: PayoutRecord): number {
+  return payout.items.reduce((sum, item) => sum + item.capitalOre + item.interestOre, 0);
+}
