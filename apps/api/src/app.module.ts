@@ -12,7 +12,7 @@ import { ProjectionRunner } from './infrastructure/projections/projection-runner
 import { LiveController } from './live/live.controller';
 import { OperationsController } from './operations/operations.controller';
 import { PartnerOutboxProjection, PartnerSyncModule } from './partner-sync';
-import { BankPaymentsProjection, PaymentsModule } from './payments';
+import { BankPaymentsProjection, PartnerPayoutsProjection, PaymentsModule } from './payments';
 import { AccountingModule, JournalProjection } from './accounting';
 import { CaseDetailProjection, InvoiceListProjection, ReceivablesModule } from './receivables';
 import { AuthGuard } from './shared/auth/auth.guard';
@@ -29,6 +29,7 @@ export class AppModule {
       CaseDetailProjection,
       AuditTrailProjection,
       BankPaymentsProjection,
+      PartnerPayoutsProjection,
       JournalProjection,
     ];
     if (withPartner) projections.push(PartnerOutboxProjection);
@@ -40,7 +41,7 @@ export class AppModule {
         CompaniesModule,
         ReceivablesModule,
         AuditModule,
-        PaymentsModule.forRoot({ withInbox: config.bankInbox !== undefined }),
+        PaymentsModule,
         AccountingModule,
         ...(withPartner ? [PartnerSyncModule] : []),
       ],

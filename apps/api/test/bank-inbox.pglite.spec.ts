@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BankInboxJob } from '../src/payments';
 import { type Api, ORG, address, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
-import { camt054 } from './support/camt054';
+import { testFiles } from '@pm/bank-files';
+
+const { camt054 } = testFiles;
 
 describe('The bank inbox folder', () => {
   const inbox = mkdtempSync(join(tmpdir(), 'pm-inbox-'));

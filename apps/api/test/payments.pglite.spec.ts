@@ -1,18 +1,25 @@
 /**
  * Bank files over HTTP on the embedded store: a camt.054 upload is matched (OCR, invoice number in the
  * text, amount and payer), partial payments reduce the claim, a payment that settles a case closes it as
- * paid, unknown payments wait in the queue for a person, a re-import books nothing twice, and a broken
- * file or one for another account imports nothing.
+ * paid, unknown payments wait in the queue for a person, a re-import books nothing twice, a broken file
+ * or one for another account imports nothing, and the bookings come out as SIE 4.
  */
-import { type Api, ORG, address, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
-import { camt054 } from './support/camt054';
 import { readSie } from '@pm/sie';
+import { randomUUID } from 'node:crypto';
+import { PartnerPayouts } from '../src/payments';
+import { type Api, ORG, address, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
+import { testFiles } from '@pm/bank-files';
+
+const { camt054 } = testFiles;
 
 const BANKGIRO = '5677-5612';
 
 describe('Importing bank files', () => {
   let api: Api;
   let token: string;
+  const invoice = async (n: string) => (await api.call('GET', `/api/invoices/${n}`, { token })).body;
+  const queue = async () => (await api.call('GET', '/api/payments/unmatched', { token })).body;
+  const queued = async (bankReference: string) => (await queue()).items.find((p: { bankReference: string }) => p.bankReference === bankReference);
 
   beforeAll(async () => {
     api = await startApi(pgliteStorage);
@@ -45,33 +52,45 @@ describe('Importing bank files', () => {
     const before = await api.eventCount();
     const broken = await api.upload('/api/payments/imports', token, file().replace('<Amt Ccy="SEK">500.00</Amt>', '<Amt Ccy="SEK">5x0.00</Amt>'));
     expect(broken).toMatchObject({ status: 422, body: { code: 'PAYMENT_FILE.INVALID' } });
-    expect(broken.body.errors.length).toBeGreaterThan(0);
-    expect(broken.body.errors[0]).toEqual(expect.objectContaining({ message: expect.any(String) }));
+    // Every problem is located: the entry amount, and the transaction amount inside it.
+    expect(broken.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ line: expect.any(Number), path: expect.stringMatching(/Ntry\[2\]\/Amt$/), message: expect.any(String) })]));
     const truncated = await api.upload('/api/payments/imports', token, file().slice(0, 900));
     expect(truncated).toMatchObject({ status: 422, body: { code: 'PAYMENT_FILE.INVALID' } });
+    const garbage = await api.upload('/api/payments/imports', token, Buffer.from([0, 1, 2, 3, 255]), 'x.bin');
+    expect(garbage).toMatchObject({ status: 422, body: { code: 'PAYMENT_FILE.INVALID' } });
     const other = await api.upload('/api/payments/imports', token, camt054('5050-1055', [{ reference: 'X-1', amount: '10.00', ocr: '10017' }]));
     expect(other).toMatchObject({ status: 422, body: { code: 'PAYMENT_FILE.WRONG_ACCOUNT' } });
     const notMultipart = await api.call('POST', '/api/payments/imports', { token, body: {} });
     expect(notMultipart).toMatchObject({ status: 400, body: { code: 'REQUEST.MULTIPART_REQUIRED' } });
     const wrongField = await api.upload('/api/payments/imports', token, file(), 'f.xml', 'document');
     expect(wrongField).toMatchObject({ status: 400, body: { code: 'REQUEST.FILE_REQUIRED' } });
+    const badId = await api.upload('/api/payments/imports?importId=nope', token, file());
+    expect(badId).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
     expect(await api.eventCount()).toBe(before);
+    expect((await api.call('GET', '/api/payments/imports', { token })).body).toEqual([]);
   });
 
-  it('matches, books and reports; the case paid in full closes as paid', async () => {
-    const report = await api.upload('/api/payments/imports', token, file(), 'camt054-2026-11-23.xml');
+  let firstImport: string;
+  it('matches, books and reports; the case paid in full closes as paid and the ROT invoice is ready for Skatteverket', async () => {
+    const importId = randomUUID();
+    const report = await api.upload(`/api/payments/imports?importId=${importId}`, token, file(), 'camt054-2026-11-23.xml');
     expect(report.status).toBe(201);
-    expect(report.body).toMatchObject({ format: 'camt.054', payments: 5, matched: 4, partlyMatched: 0, unmatched: 1, duplicates: 0 });
-    const invoice = async (n: string) => (await api.call('GET', `/api/invoices/${n}`, { token })).body;
+    expect(report.body).toMatchObject({ importId, format: 'camt.054', payments: 5, matched: 4, partlyMatched: 0, unmatched: 1, duplicates: 0, sameFileAs: null });
+    firstImport = importId;
     expect(await invoice('1001')).toMatchObject({ status: 'paid', caseStatus: 'paid', claimOre: 0 });
     expect(await invoice('1002')).toMatchObject({ status: 'paid', claimOre: 0 });
     expect(await invoice('1003')).toMatchObject({ status: 'paid', claimOre: 0 });
     expect(await invoice('1004')).toMatchObject({ status: 'paid', taxReduction: { readyForSkatteverket: true } });
+    // The case's audit trail names the bank as the actor and the import as the correlation.
+    const caseId = (await invoice('1001')).caseId;
+    const trail = (await api.call('GET', `/api/cases/${caseId}/events`, { token })).body;
+    const paid = trail.events.find((e: { type: string }) => e.type === 'ReminderCasePaid');
+    expect(paid).toMatchObject({ actor: { kind: 'bank' }, correlationId: importId });
   });
 
   it('importing the same file again, or an overlapping one, books nothing twice', async () => {
     const again = await api.upload('/api/payments/imports', token, file());
-    expect(again.body).toMatchObject({ payments: 5, matched: 0, unmatched: 0, duplicates: 5 });
+    expect(again.body).toMatchObject({ payments: 5, matched: 0, unmatched: 0, duplicates: 5, sameFileAs: firstImport });
     const overlapping = await api.upload(
       '/api/payments/imports',
       token,
@@ -81,21 +100,134 @@ describe('Importing bank files', () => {
       ]),
     );
     expect(overlapping.body).toMatchObject({ payments: 2, duplicates: 1, unmatched: 1 });
+    expect(await invoice('1002')).toMatchObject({ paidOre: 50_000, claimOre: 0 });
   });
 
-  it('keeps unknown payments in a queue where a person matches them, partly paying an invoice', async () => {
+  it('keeps the history of imports, and refuses an import id used before', async () => {
+    const history = (await api.call('GET', '/api/payments/imports', { token })).body;
+    expect(history).toHaveLength(3);
+    expect(history[2]).toMatchObject({ importId: firstImport, fileName: 'camt054-2026-11-23.xml', source: 'upload', status: 'done', payments: 5, processed: 5, matched: 4 });
+    expect((await api.call('GET', `/api/payments/imports/${firstImport}`, { token })).body).toMatchObject({ importId: firstImport, status: 'done' });
+    expect((await api.call('GET', `/api/payments/imports/${randomUUID()}`, { token })).status).toBe(404);
+    const reused = await api.upload(`/api/payments/imports?importId=${firstImport}`, token, file());
+    expect(reused).toMatchObject({ status: 400, body: { code: 'REQUEST.IMPORT_ID_TAKEN' } });
+  });
+
+  it('follows its own decisions within a file: two payments of one invoice are not both taken as the whole', async () => {
+    await api.call('PUT', '/api/invoices/1010', { token, body: invoiceBody({ ocr: '10058', totalOre: 100_000, vatOre: 20_000 }) });
+    await api.call('PUT', '/api/invoices/1011', { token, body: invoiceBody({ ocr: '10066', totalOre: 100_000, vatOre: 20_000 }) });
+    const report = await api.upload(
+      '/api/payments/imports',
+      token,
+      camt054(BANKGIRO, [
+        { reference: 'TWICE-1', amount: '400.00', ocr: '10058' },
+        { reference: 'TWICE-2', amount: '600.00', ocr: '10058' },
+        { reference: 'TWICE-3', amount: '1000.00', ocr: '10066' },
+        { reference: 'TWICE-4', amount: '1000.00', ocr: '10066' },
+      ]),
+    );
+    expect(report.body).toMatchObject({ payments: 4, partlyMatched: 1, matched: 2, unmatched: 1 });
+    expect(await invoice('1010')).toMatchObject({ status: 'paid', paidOre: 100_000 });
+    expect(await invoice('1011')).toMatchObject({ status: 'paid', paidOre: 100_000 });
+    expect(await queued('TWICE-4')).toMatchObject({ reason: 'nothing_to_claim', suggestion: '1011' });
+  });
+
+  it('places one payment on several invoices when it is exactly what they owe together', async () => {
+    await api.call('PUT', '/api/invoices/1020', { token, body: invoiceBody({ ocr: '10025', totalOre: 30_000, vatOre: 6_000 }) });
+    await api.call('PUT', '/api/invoices/1021', { token, body: invoiceBody({ ocr: '10033', totalOre: 20_000, vatOre: 4_000 }) });
+    const text = camt054(BANKGIRO, [{ reference: 'SPLIT-1', amount: '500.00', text: 'Faktura 1020 och faktura 1021' }]);
+    expect((await api.upload('/api/payments/imports', token, text)).body).toMatchObject({ matched: 1 });
+    expect(await invoice('1020')).toMatchObject({ status: 'paid' });
+    expect(await invoice('1021')).toMatchObject({ status: 'paid' });
+  });
+
+  it('lets a person work the queue: part of an invoice, an accepted overpayment, a split, a dismissal', async () => {
     await api.call('PUT', '/api/invoices/1005', { token, body: invoiceBody({ ocr: undefined, totalOre: 1_000_00, vatOre: 20_000 }) });
-    const queue = await api.call('GET', '/api/payments/unmatched', { token });
-    expect(queue.body.map((p: { bankReference: string }) => p.bankReference)).toEqual(['BANK-0003', 'BANK-0006']);
-    expect(queue.body[0]).toMatchObject({ amountOre: 30_000, reason: 'no_match', payerName: 'Okänd Person' });
-    const matched = await api.call('POST', `/api/payments/${queue.body[0].paymentId}/match`, { token, body: { invoiceNumber: '1005' } });
-    expect(matched).toMatchObject({ status: 201, body: { invoiceNumber: '1005', outcome: 'partlyMatched' } });
-    expect((await api.call('GET', '/api/invoices/1005', { token })).body).toMatchObject({ claimOre: 70_000, paidOre: 30_000 });
-    const again = await api.call('POST', `/api/payments/${queue.body[0].paymentId}/match`, { token, body: { invoiceNumber: '1005' } });
+    await api.call('PUT', '/api/invoices/1030', { token, body: invoiceBody({ ocr: undefined, totalOre: 10_000, vatOre: 2_000 }) });
+    await api.call('PUT', '/api/invoices/1031', { token, body: invoiceBody({ ocr: undefined, totalOre: 70_000, vatOre: 14_000 }) });
+    await api.upload(
+      '/api/payments/imports',
+      token,
+      camt054(BANKGIRO, [
+        { reference: 'HAND-1', amount: '150.00', text: 'för nr 1030' },
+        { reference: 'HAND-2', amount: '900.00', text: 'okänd' },
+        { reference: 'HAND-3', amount: '42.00', reversal: true },
+      ]),
+    );
+    const page = await queue();
+    expect(page).toMatchObject({ page: 1, pageSize: 50 });
+    expect(page.items.map((p: { bankReference: string }) => p.bankReference)).toEqual(['BANK-0003', 'BANK-0006', 'HAND-1', 'HAND-2', 'HAND-3', 'TWICE-4']);
+    expect(page.total).toBe(6);
+    expect(page.items[0]).toMatchObject({ amountOre: 30_000, reason: 'no_match', payerName: 'Okänd Person', reversal: false });
+    expect((await queued('HAND-3')).reason).toBe('reversal');
+
+    // Part of an invoice.
+    const part = await api.call('POST', `/api/payments/${page.items[0].paymentId}/match`, { token, body: { invoiceNumber: '1005' } });
+    expect(part).toMatchObject({ status: 201, body: { outcome: 'partlyMatched', allocations: [{ invoiceNumber: '1005', amountOre: 30_000 }], overpaymentOre: 0 } });
+    expect(await invoice('1005')).toMatchObject({ claimOre: 70_000, paidOre: 30_000 });
+    const again = await api.call('POST', `/api/payments/${page.items[0].paymentId}/match`, { token, body: { invoiceNumber: '1005' } });
     expect(again).toMatchObject({ status: 409, body: { code: 'PAYMENT.ALREADY_MATCHED' } });
-    const tooMuch = await api.call('POST', `/api/payments/${queue.body[1].paymentId}/match`, { token, body: { invoiceNumber: '1001' } });
-    expect(tooMuch).toMatchObject({ status: 422, body: { code: 'PAYMENT.EXCEEDS_REMAINING' } });
-    expect((await api.call('GET', '/api/payments/unmatched', { token })).body).toHaveLength(1);
+
+    // More than the invoice owes: refused until the person accepts the overpayment as the customer's credit.
+    const hand1 = (await queued('HAND-1')).paymentId;
+    const tooMuch = await api.call('POST', `/api/payments/${hand1}/match`, { token, body: { invoiceNumber: '1030' } });
+    expect(tooMuch).toMatchObject({ status: 422, body: { code: 'PAYMENT.EXCEEDS_REMAINING', details: { remainingClaimOre: 10_000, overpaymentOre: 5_000 } } });
+    expect(tooMuch.body.message).toContain('100,00 kr');
+    const accepted = await api.call('POST', `/api/payments/${hand1}/match`, { token, body: { invoiceNumber: '1030', acceptOverpayment: true } });
+    expect(accepted).toMatchObject({ status: 201, body: { outcome: 'matched', allocations: [{ invoiceNumber: '1030', amountOre: 10_000 }], overpaymentOre: 5_000 } });
+    expect(await invoice('1030')).toMatchObject({ status: 'paid', claimOre: 0 });
+
+    // A split the person decides, which must add up.
+    const hand2 = (await queued('HAND-2')).paymentId;
+    const short = await api.call('POST', `/api/payments/${hand2}/match`, { token, body: { allocations: [{ invoiceNumber: '1031', amountOre: 70_000 }] } });
+    expect(short).toMatchObject({ status: 422, body: { code: 'PAYMENT.ALLOCATION_MISMATCH' } });
+    const both = await api.call('POST', `/api/payments/${hand2}/match`, { token, body: { invoiceNumber: '1031', allocations: [] } });
+    expect(both).toMatchObject({ status: 400 });
+    const unknown = await api.call('POST', `/api/payments/${hand2}/match`, { token, body: { allocations: [{ invoiceNumber: '9999', amountOre: 90_000 }] } });
+    expect(unknown).toMatchObject({ status: 404, body: { code: 'INVOICE.NOT_FOUND' } });
+    const split = await api.call('POST', `/api/payments/${hand2}/match`, {
+      token,
+      body: { allocations: [{ invoiceNumber: '1031', amountOre: 70_000 }, { invoiceNumber: '1005', amountOre: 20_000 }] },
+    });
+    expect(split).toMatchObject({ status: 201, body: { outcome: 'partlyMatched' } });
+    expect(await invoice('1031')).toMatchObject({ status: 'paid' });
+    expect(await invoice('1005')).toMatchObject({ claimOre: 50_000 });
+
+    // A reversal cannot be placed on an invoice; it is dismissed with a reason.
+    const hand3 = (await queued('HAND-3')).paymentId;
+    expect((await api.call('POST', `/api/payments/${hand3}/match`, { token, body: { invoiceNumber: '1005' } })).body.code).toBe('PAYMENT.IS_REVERSAL');
+    expect((await api.call('POST', `/api/payments/${hand3}/dismiss`, { token, body: {} })).status).toBe(400);
+    expect((await api.call('POST', `/api/payments/${hand3}/dismiss`, { token, body: { reason: 'Banken tog tillbaka en felaktig insättning' } })).status).toBe(204);
+    expect((await api.call('POST', `/api/payments/${hand1}/dismiss`, { token, body: { reason: 'x' } })).body.code).toBe('PAYMENT.ALREADY_MATCHED');
+    expect((await queue()).items.map((p: { bankReference: string }) => p.bankReference)).toEqual(['BANK-0006', 'TWICE-4']);
+    expect((await api.call('POST', `/api/payments/not-a-uuid/match`, { token, body: { invoiceNumber: '1005' } })).status).toBe(404);
+  });
+
+  it("matches the partner's payout by its reference, even when the transfer arrived before the payout was announced", async () => {
+    const payouts = api.app.get(PartnerPayouts);
+    const companyId = (await api.call('GET', '/api/company', { token })).body.companyId;
+    const partner = { actor: { kind: 'partner' as const, id: 'amili' }, correlationId: 'test', causationId: 'test' };
+    await payouts.announce(
+      companyId,
+      [{ payoutId: 'po_1', payoutDate: '2026-11-24', amountOre: 51_329, reference: '10000000017', items: [{ partnerCaseId: 'c_1', invoiceNumber: '1001', partnerPaymentId: 'p_1', capitalOre: 50_000, interestOre: 1_329 }] }],
+      partner,
+    );
+    const report = await api.upload('/api/payments/imports', token, camt054(BANKGIRO, [{ reference: 'PAYOUT-1', amount: '513.29', ocr: '10000000017', payer: 'Amili AB' }]));
+    expect(report.body).toMatchObject({ matched: 1, unmatched: 0 });
+    // The same payout cannot arrive twice.
+    const twice = await api.upload('/api/payments/imports', token, camt054(BANKGIRO, [{ reference: 'PAYOUT-1B', amount: '513.29', ocr: '10000000017' }]));
+    expect(twice.body).toMatchObject({ unmatched: 1 });
+    expect(await queued('PAYOUT-1B')).toMatchObject({ reason: 'payout_mismatch', suggestion: 'po_1' });
+
+    // The bank was quicker than our poll: the transfer waits, and the announcement takes it out of the queue.
+    const early = await api.upload('/api/payments/imports', token, camt054(BANKGIRO, [{ reference: 'PAYOUT-2', amount: '200.00', text: 'AMILI UTBETALNING 10000000025' }]));
+    expect(early.body).toMatchObject({ unmatched: 1 });
+    await payouts.announce(
+      companyId,
+      [{ payoutId: 'po_2', payoutDate: '2026-11-25', amountOre: 20_000, reference: '10000000025', items: [{ partnerCaseId: 'c_1', invoiceNumber: '1001', partnerPaymentId: 'p_2', capitalOre: 20_000, interestOre: 0 }] }],
+      partner,
+    );
+    expect(await queued('PAYOUT-2')).toBeUndefined();
   });
 
   it('exports the bookings as SIE 4 (4I, codepage 437) that reads back balanced', async () => {
@@ -107,24 +239,38 @@ describe('Importing bank files', () => {
     const read = readSie(bytes);
     if (!read.ok) throw new Error(JSON.stringify(read.errors));
     expect(read.document.company).toMatchObject({ name: 'Bygg AB', organisationNumber: '556036-0793' });
-    // Four payments matched by the import and one by hand.
-    expect(read.document.vouchers).toHaveLength(5);
-    for (const voucher of read.document.vouchers) {
-      expect(voucher.transactions.reduce((sum, t) => sum + t.amountOre, 0)).toBe(0);
-      expect(voucher.transactions.map((t) => t.account)).toEqual(['1930', '1510']);
-    }
-    expect(read.document.vouchers[0].transactions[0].amountOre).toBe(125_000);
-    expect(read.document.accounts.map((a) => a.number)).toEqual(['1510', '1930']);
+    const vouchers = read.document.vouchers;
+    for (const voucher of vouchers) expect(voucher.transactions.reduce((sum, t) => sum + t.amountOre, 0)).toBe(0);
+    expect(vouchers[0].transactions).toEqual([
+      { account: '1930', amountOre: 125_000 },
+      { account: '1510', amountOre: -125_000, text: 'Faktura 1001' },
+    ]);
+    const lines = (text: RegExp) => vouchers.find((v) => text.test(v.text ?? ''))!.transactions.map((t) => [t.account, t.amountOre]);
+    expect(lines(/fakturor 1020, 1021/)).toEqual([['1930', 50_000], ['1510', -30_000], ['1510', -20_000]]);
+    expect(lines(/faktura 1030/)).toEqual([['1930', 15_000], ['1510', -10_000], ['2420', -5_000]]);
+    expect(lines(/ref 10000000017/)).toEqual([['1930', 51_329], ['1510', -50_000], ['8313', -1_329]]);
+    expect(read.document.accounts.map((a) => a.number)).toEqual(['1510', '1930', '2420', '8313']);
     const empty = await api.call('GET', '/api/accounting/sie?from=2025-01-01&to=2025-12-31', { token });
     expect(empty.status).toBe(200);
     const badPeriod = await api.call('GET', '/api/accounting/sie?from=2026-12-01&to=2026-01-01', { token });
     expect(badPeriod).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID_PERIOD' } });
   });
 
+  it('an operator imports for the company whose bankgiro the file is for', async () => {
+    await api.call('PUT', '/api/invoices/1040', { token, body: invoiceBody({ ocr: '10074', totalOre: 10_000, vatOre: 2_000 }) });
+    const report = await api.upload('/api/payments/imports', api.adminToken, camt054(BANKGIRO, [{ reference: 'ADMIN-1', amount: '100.00', ocr: '10074' }]));
+    expect(report).toMatchObject({ status: 201, body: { matched: 1 } });
+    expect(await invoice('1040')).toMatchObject({ status: 'paid' });
+    const stranger = await api.upload('/api/payments/imports', api.adminToken, camt054('5050-1055', [{ reference: 'ADMIN-2', amount: '100.00' }]));
+    expect(stranger).toMatchObject({ status: 422, body: { code: 'PAYMENT_FILE.UNKNOWN_ACCOUNT' } });
+  });
+
   it("another company's payments are not found", async () => {
-    const queue = await api.call('GET', '/api/payments/unmatched', { token });
+    const mine = await queue();
     const stranger = api.userToken(ORG.other);
-    expect((await api.call('GET', '/api/payments/unmatched', { token: stranger })).body).toEqual([]);
-    expect((await api.call('POST', `/api/payments/${queue.body[0].paymentId}/match`, { token: stranger, body: { invoiceNumber: '1005' } })).status).toBe(404);
+    expect((await api.call('GET', '/api/payments/unmatched', { token: stranger })).body).toMatchObject({ items: [], total: 0 });
+    expect((await api.call('POST', `/api/payments/${mine.items[0].paymentId}/match`, { token: stranger, body: { invoiceNumber: '1005' } })).status).toBe(404);
+    expect((await api.call('GET', `/api/payments/imports/${firstImport}`, { token: stranger })).status).toBe(404);
+    expect((await api.call('GET', '/api/payments/imports', { token: stranger })).body).toEqual([]);
   });
 });

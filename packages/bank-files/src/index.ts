@@ -8,7 +8,8 @@ export * from './incoming-payment';
 export { parseBgMax, decodeBgMax, type BgMaxOptions } from './bgmax/parse-bgmax';
 export { parseCamt054 } from './camt054/parse-camt054';
 export { detectFormat, type DetectedFormat } from './detect';
-export { invoiceNumberCandidates } from './text';
+// Shared with the matching policy, which must read a payer's text exactly as the parsers do.
+export { invoiceNumberCandidates } from '@pm/domain';
 
 /** Detects the format of a bank file and parses it. Never throws for bad input: problems come back as errors. */
 export function parseBankFile(bytes: Uint8Array, filename?: string): ParseResult {
@@ -25,3 +26,6 @@ export function parseBankFile(bytes: Uint8Array, filename?: string): ParseResult
       };
   }
 }
+
+/** Files written from the specifications (camt.054 notifications), for tests and benchmarks. */
+export * as testFiles from './testing';

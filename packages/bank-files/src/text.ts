@@ -1,5 +1,5 @@
 // Small pure helpers shared by the parsers: UTF-8 validation, exact decimal → öre, dates, references.
-import { parseOcr } from '@pm/domain';
+import { invoiceNumberCandidates, parseOcr } from '@pm/domain';
 import { type PaymentReference } from './incoming-payment';
 
 /** Byte offset of the first invalid UTF-8 sequence, or -1 when the whole buffer is valid UTF-8. */
@@ -98,24 +98,6 @@ export function compactDate(s: string): string | undefined {
   if (!/^\d{8}$/.test(s)) return undefined;
   const iso = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
   return isIsoDate(iso) ? iso : undefined;
-}
-
-const INVOICE_KEYWORD =
-  /(?:^|[^\p{L}\d])(?:fakt(?:ura)?(?:\s*(?:nr|nummer|no|num)\b\.?)?|fnr|inv(?:oice)?(?:\s*(?:nr|no|number)\b\.?)?)\s*[:.#]?\s*(\d+(?:-\d+)*)/giu;
-
-/**
- * Invoice-number candidates in a payer's free text: digit groups after a keyword ('Faktura 1001',
- * 'fakt nr 2026-17', 'Faktnr: 63600', 'FAKTURA801465', 'invoice no 12'), and, when the whole text is
- * nothing but digit groups ('8012577,8013575', '657866 658765 657767', '63600'), each of those groups.
- */
-export function invoiceNumberCandidates(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(INVOICE_KEYWORD)) out.push(m[1]);
-  const trimmed = text.trim();
-  if (trimmed !== '' && /^[\d\s,;/-]+$/.test(trimmed) && out.length === 0) {
-    for (const g of trimmed.split(/[\s,;/]+/)) if (/^\d+(?:-\d+)*$/.test(g)) out.push(g);
-  }
-  return [...new Set(out)];
 }
 
 /** Collects references in the normalised order (OCR, invoice numbers, free text), without duplicates. */

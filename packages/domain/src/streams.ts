@@ -5,4 +5,6 @@ export const streams = {
   receivable: (companyId: string, invoiceNumber: string) => `receivable-${companyId}-${encodeURIComponent(invoiceNumber)}`,
   /** One stream per bank transaction: its name is what makes a re-imported file book nothing twice. */
   bankPayment: (companyId: string, bankReference: string) => `bank-payment-${companyId}-${encodeURIComponent(bankReference)}`,
+  /** One stream per payout of the collection partner: it arrives, and is booked, once. */
+  partnerPayout: (companyId: string, payoutId: string) => `partner-payout-${companyId}-${encodeURIComponent(payoutId)}`,
 };

@@ -39,9 +39,10 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
     .requiredOption('--postal-code <code>', 'postal code')
     .requiredOption('--city <city>', 'city')
     .option('--country <code>', 'country code', 'SE')
+    .option('--bankgiro <number>', 'the bankgiro number incoming payments arrive on (bank files for other accounts are refused)')
     .option('--legacy', 'the company used the legacy service and must activate again', false)
     .option('--api-url <url>', 'the API to talk to', `http://127.0.0.1:${env.PORT ?? 3000}`)
-    .action(async (options: { org: string; name: string; address: string; postalCode: string; city: string; country: string; legacy: boolean; apiUrl: string }) => {
+    .action(async (options: { org: string; name: string; address: string; postalCode: string; city: string; country: string; bankgiro?: string; legacy: boolean; apiUrl: string }) => {
       const config = loadConfig(env);
       const token = signToken(config.jwtSecret, { sub: 'admin-cli', role: 'admin' }, '5m');
       const response = await fetch(new URL('/api/companies', options.apiUrl), {
@@ -52,6 +53,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
           name: options.name,
           country: options.country,
           address: { line1: options.address, postalCode: options.postalCode, city: options.city, country: options.country },
+          ...(options.bankgiro ? { bankgiro: options.bankgiro } : {}),
           ...(options.legacy ? { fromLegacyService: true } : {}),
         }),
       }).catch((error: Error) => {
@@ -61,28 +63,28 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
       if (!response.ok) throw new CommanderError(EXIT.failed, 'admin.refused', `error: ${body.code ?? response.status}: ${body.message ?? response.statusText}`);
       out(body.companyId!);
     });
-  program
-    .command('payments')
-    .description('Incoming bank payments')
+  const payments = program.command('payments').description('Incoming bank payments');
+  payments
     .command('import')
-    .description('Import a camt.054 or BgMax file for a company through the running API; prints the import report')
+    .description("Import a camt.054 or BgMax file through the running API for the company whose bankgiro it is for; prints the import report (JSON)")
     .argument('<file>', 'the bank file')
-    .requiredOption('--company <organisationNumber>', "the company whose bankgiro the file is for")
+    .option('--company <organisationNumber>', 'import as this company (the file must be for its bankgiro)')
     .option('--api-url <url>', 'the API to talk to', `http://127.0.0.1:${env.PORT ?? 3000}`)
-    .option('--no-progress', 'no progress bar')
-    .action(async (file: string, options: { company: string; apiUrl: string; progress: boolean }) => {
+    .option('--no-progress', 'no progress bars')
+    .action(async (file: string, options: { company?: string; apiUrl: string; progress: boolean }) => {
       if (!existsSync(file)) throw new CommanderError(EXIT.usage, 'admin.usage', `error: no such file: ${file}`);
       const config = loadConfig(env);
-      const token = signToken(config.jwtSecret, { sub: 'admin-cli', role: 'user', company: companyIdFor(options.company) }, '1h');
-      const outcome = await importBankFile({ file, apiUrl: options.apiUrl, token, progress: options.progress && process.stderr.isTTY === true }).catch(
-        (error: Error) => {
-          throw new CommanderError(EXIT.failed, 'admin.unreachable', `error: cannot reach the API at ${options.apiUrl}: ${error.message}`);
-        },
-      );
+      const claims = options.company
+        ? { sub: 'admin-cli', role: 'admin' as const, company: companyIdFor(options.company) }
+        : { sub: 'admin-cli', role: 'admin' as const };
+      const token = signToken(config.jwtSecret, claims, '12h');
+      const outcome = await importBankFile({ file, apiUrl: options.apiUrl, token, progress: options.progress && process.stderr.isTTY === true }).catch((error: Error) => {
+        throw new CommanderError(EXIT.failed, 'admin.unreachable', `error: cannot reach the API at ${options.apiUrl}: ${error.message}`);
+      });
       if (!outcome.ok) {
         const errors = (outcome.body.errors as { line?: number; path?: string; message: string }[] | undefined) ?? [];
-        const lines = errors.map((e) => `  ${e.line !== undefined ? `line ${e.line}` : (e.path ?? '')}: ${e.message}`);
-        throw new CommanderError(EXIT.failed, 'admin.refused', [`error: ${outcome.body.code ?? outcome.status}: ${outcome.body.message ?? ''}`, ...lines].join('\n'));
+        const lines = errors.map((e) => `  ${[e.line !== undefined ? `line ${e.line}` : '', e.path ?? ''].filter(Boolean).join(' ')}: ${e.message}`);
+        throw new CommanderError(EXIT.failed, 'admin.refused', [`error: ${String(outcome.body.code ?? outcome.status)}: ${String(outcome.body.message ?? '')}`, ...lines].join('\n'));
       }
       out(JSON.stringify(outcome.body));
     });

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { companyIdFor, createApp, verifyToken, type AppConfig } from '@pm/api';
+import { testFiles } from '@pm/bank-files';
 import { PostgresEventStore, createPGliteClient, ensureSchema } from '@pm/event-store';
 
 const run = promisify(execFile);
@@ -43,14 +44,14 @@ describe('pnpm admin', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const args of [['--help'], ['token', '--help'], ['companies', 'create', '--help']]) {
+    for (const args of [['--help'], ['token', '--help'], ['companies', 'create', '--help'], ['payments', 'import', '--help']]) {
       const result = await admin(args, env);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Usage: admin');
     }
   });
 
-  it('companies create registers a company through the running API, and reports refusals with exit code 1', async () => {
+  it('companies create and payments import work through the running API, and report refusals with exit code 1', async () => {
     const sql = await createPGliteClient();
     await ensureSchema(sql);
     const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
@@ -59,7 +60,7 @@ describe('pnpm admin', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const apiUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     try {
-      const args = ['companies', 'create', '--org', '556036-0793', '--name', 'Bygg AB', '--address', 'Storgatan 1', '--postal-code', '111 22', '--city', 'Stockholm', '--api-url', apiUrl];
+      const args = ['companies', 'create', '--org', '556036-0793', '--name', 'Bygg AB', '--address', 'Storgatan 1', '--postal-code', '111 22', '--city', 'Stockholm', '--bankgiro', '5677-5612', '--api-url', apiUrl];
       const created = await admin(args, env);
       expect(created).toMatchObject({ code: 0, stdout: `${companyIdFor('556036-0793')}\n` });
       const again = await admin(args, env);
@@ -68,6 +69,22 @@ describe('pnpm admin', () => {
       const unreachable = await admin([...args.slice(0, -1), 'http://127.0.0.1:9'], env);
       expect(unreachable.code).toBe(1);
       expect(unreachable.stderr).toContain('cannot reach the API');
+
+      // payments import: the file names its bankgiro, so the operator need not name the company.
+      const good = join(dataDir, 'camt054-ok.xml');
+      writeFileSync(good, testFiles.camt054('5677-5612', [{ reference: 'CLI-1', amount: '100.00', text: 'okänd' }]));
+      const imported = await admin(['payments', 'import', good, '--api-url', apiUrl], env);
+      expect(imported.code).toBe(0);
+      expect(JSON.parse(imported.stdout)).toMatchObject({ format: 'camt.054', payments: 1, unmatched: 1, duplicates: 0 });
+      const reimported = await admin(['payments', 'import', good, '--company', '556036-0793', '--api-url', apiUrl], env);
+      expect(JSON.parse(reimported.stdout)).toMatchObject({ payments: 1, duplicates: 1 });
+      const broken = join(dataDir, 'broken.xml');
+      writeFileSync(broken, testFiles.camt054('5677-5612', [{ reference: 'CLI-2', amount: '1x0.00' }]));
+      const refused = await admin(['payments', 'import', broken, '--api-url', apiUrl], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('PAYMENT_FILE.INVALID');
+      expect(refused.stderr).toMatch(/line \d+ \/Document\/BkToCstmrDbtCdtNtfctn\/Ntfctn\[1\]\/Ntry\[1\]\/Amt: /);
+      expect((await admin(['payments', 'import', join(dataDir, 'missing.xml'), '--api-url', apiUrl], env)).code).toBe(2);
     } finally {
       await app.close();
     }

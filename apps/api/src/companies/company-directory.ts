@@ -32,6 +32,12 @@ export class CompanyDirectory {
     return rows.length === 1 ? rows[0].company_id : null;
   }
 
+  /** The company that is this creditor at the collection partner. */
+  async byPartnerCreditor(creditorId: string): Promise<string | null> {
+    const { rows } = await this.sql.query<{ company_id: string }>("SELECT company_id FROM rm_companies WHERE state->>'partnerCreditorId' = $1", [creditorId]);
+    return rows.length === 1 ? rows[0].company_id : null;
+  }
+
   async isActive(companyId: string): Promise<boolean> {
     return activationNeed(await this.state(companyId), this.config.termsVersion) === null;
   }

@@ -2,9 +2,11 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { type SqlClient } from '@pm/event-store';
 import { SQL_CLIENT } from '../infrastructure/database/tokens';
 import { CompaniesModule } from '../companies';
+import { PaymentsModule } from '../payments';
 import { ReceivablesModule } from '../receivables';
 import { PartnerCaseSync } from './inbound/partner-case-sync';
 import { PartnerPoller } from './inbound/partner-poller';
+import { PayoutPoller } from './inbound/payout-poller';
 import { PushNotificationsController } from './inbound/push-notifications.controller';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { PartnerOutboxProjection } from './outbox/partner-outbox.projection';
@@ -15,9 +17,9 @@ import { ReconciliationJob } from './reconciliation/reconciliation.job';
  * signed pushes) and reconciliation. Loaded only when a partner is configured.
  */
 @Module({
-  imports: [CompaniesModule, ReceivablesModule],
+  imports: [CompaniesModule, ReceivablesModule, PaymentsModule],
   controllers: [PushNotificationsController],
-  providers: [PartnerOutboxProjection, OutboxWorker, PartnerCaseSync, PartnerPoller, ReconciliationJob],
+  providers: [PartnerOutboxProjection, OutboxWorker, PartnerCaseSync, PartnerPoller, PayoutPoller, ReconciliationJob],
   exports: [PartnerOutboxProjection],
 })
 export class PartnerSyncModule implements OnModuleInit {

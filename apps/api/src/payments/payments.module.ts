@@ -1,33 +1,33 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { CompaniesModule } from '../companies';
 import { ReceivablesModule } from '../receivables';
 import { BankInboxJob } from './bank-inbox/bank-inbox.job';
-import { BankPaymentProcessor } from './bank-payment-processor';
-import { ImportBankFileController, ImportBankFileHandler } from './import-bank-file/import-bank-file';
+import { GetImportHandler, ImportBankFileController, ImportBankFileHandler } from './import-bank-file/import-bank-file';
+import { ImportRegistry } from './import-bank-file/import-registry';
+import { BankPaymentProcessor } from './matching/bank-payment-processor';
+import { PartnerPayouts } from './partner-payouts/partner-payouts';
+import { PayoutLookup } from './partner-payouts/payout-lookup';
 import { BankPaymentsProjection } from './read-model/bank-payments.projection';
-import {
-  ListUnmatchedPaymentsHandler,
-  MatchPaymentManuallyHandler,
-  UnmatchedQueueController,
-} from './unmatched-queue/unmatched-queue';
+import { PartnerPayoutsProjection } from './read-model/partner-payouts.projection';
+import { HandleQueuedPaymentHandler, ListUnmatchedPaymentsHandler, UnmatchedQueueController } from './unmatched-queue/unmatched-queue';
 
-/** Incoming bank payments: file imports, matching to invoices, the queue for a person, the bank inbox. */
-@Module({})
-export class PaymentsModule {
-  static forRoot(options: { withInbox: boolean }): DynamicModule {
-    return {
-      module: PaymentsModule,
-      imports: [CompaniesModule, ReceivablesModule],
-      controllers: [ImportBankFileController, UnmatchedQueueController],
-      providers: [
-        BankPaymentProcessor,
-        BankPaymentsProjection,
-        ImportBankFileHandler,
-        ListUnmatchedPaymentsHandler,
-        MatchPaymentManuallyHandler,
-        ...(options.withInbox ? [BankInboxJob] : []),
-      ],
-      exports: [BankPaymentsProjection, ...(options.withInbox ? [BankInboxJob] : [])],
-    };
-  }
-}
+/** Incoming bank payments: file imports, matching to invoices and partner payouts, the queue for a person, the bank inbox. */
+@Module({
+  imports: [CompaniesModule, ReceivablesModule],
+  controllers: [ImportBankFileController, UnmatchedQueueController],
+  providers: [
+    BankPaymentProcessor,
+    BankPaymentsProjection,
+    PartnerPayoutsProjection,
+    PartnerPayouts,
+    PayoutLookup,
+    ImportRegistry,
+    ImportBankFileHandler,
+    GetImportHandler,
+    ListUnmatchedPaymentsHandler,
+    HandleQueuedPaymentHandler,
+    BankInboxJob,
+  ],
+  exports: [BankPaymentsProjection, PartnerPayoutsProjection, PartnerPayouts, BankPaymentProcessor, BankInboxJob],
+})
+export class PaymentsModule {}

@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type MatchCandidate, type MatchLookup } from '@pm/domain';
+import { type MatchCandidate } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { SQL_CLIENT } from '../infrastructure/database/tokens';
+
+export interface InvoiceCandidate extends MatchCandidate {
+  ocr: string | null;
+}
 
 interface CandidateRow {
   invoice_number: string;
@@ -10,43 +14,28 @@ interface CandidateRow {
   ocr: string | null;
 }
 
-const toCandidate = (row: CandidateRow): MatchCandidate => ({
-  invoiceNumber: row.invoice_number,
-  customerName: row.customer_name,
-  remainingClaimOre: Number(row.remaining_ore),
-});
-
 /**
- * The invoices a batch of incoming payments may belong to, fetched with three set-based queries for
- * the whole batch (not one per payment), then served synchronously to the domain's matching policy.
- * Credited invoices never receive payments.
+ * The invoices a batch of incoming payments may belong to, fetched with three set-based queries for the
+ * whole batch (not one per payment): by OCR, by invoice number, by the amount still owed. Credited
+ * invoices never receive payments. Read from the invoice list; the invoice's own stream decides.
  */
 @Injectable()
 export class InvoiceMatchLookup {
   constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
 
-  async forBatch(companyId: string, wanted: { ocrs: string[]; invoiceNumbers: string[]; amountsOre: number[] }): Promise<MatchLookup> {
+  async candidates(companyId: string, wanted: { ocrs: string[]; invoiceNumbers: string[]; amountsOre: number[] }): Promise<InvoiceCandidate[]> {
     const select = `SELECT invoice_number, customer_name, remaining_ore, ocr FROM rm_invoices WHERE company_id = $1 AND base_status <> 'credited'`;
+    const none = { rows: [] as CandidateRow[] };
     const [byOcr, byNumber, byAmount] = await Promise.all([
-      wanted.ocrs.length ? this.sql.query<CandidateRow>(`${select} AND ocr = ANY($2)`, [companyId, wanted.ocrs]) : { rows: [] as CandidateRow[] },
-      wanted.invoiceNumbers.length
-        ? this.sql.query<CandidateRow>(`${select} AND invoice_number = ANY($2)`, [companyId, wanted.invoiceNumbers])
-        : { rows: [] as CandidateRow[] },
+      wanted.ocrs.length ? this.sql.query<CandidateRow>(`${select} AND ocr = ANY($2::text[])`, [companyId, [...new Set(wanted.ocrs)]]) : none,
+      wanted.invoiceNumbers.length ? this.sql.query<CandidateRow>(`${select} AND invoice_number = ANY($2::text[])`, [companyId, [...new Set(wanted.invoiceNumbers)]]) : none,
       wanted.amountsOre.length
-        ? this.sql.query<CandidateRow>(`${select} AND remaining_ore = ANY($2::bigint[])`, [companyId, wanted.amountsOre.map(String)])
-        : { rows: [] as CandidateRow[] },
+        ? this.sql.query<CandidateRow>(`${select} AND remaining_ore = ANY($2::bigint[])`, [companyId, [...new Set(wanted.amountsOre)].map(String)])
+        : none,
     ]);
-    const ocrMap = new Map(byOcr.rows.map((row) => [row.ocr!, toCandidate(row)]));
-    const numberMap = new Map(byNumber.rows.map((row) => [row.invoice_number, toCandidate(row)]));
-    const amountMap = new Map<number, MatchCandidate[]>();
-    for (const row of byAmount.rows) {
-      const candidate = toCandidate(row);
-      amountMap.set(candidate.remainingClaimOre, [...(amountMap.get(candidate.remainingClaimOre) ?? []), candidate]);
-    }
-    return {
-      byOcr: (ocr) => ocrMap.get(ocr),
-      byInvoiceNumber: (invoiceNumber) => numberMap.get(invoiceNumber),
-      byRemainingAmount: (amountOre) => amountMap.get(amountOre) ?? [],
-    };
+    const found = new Map<string, InvoiceCandidate>();
+    for (const row of [...byOcr.rows, ...byNumber.rows, ...byAmount.rows])
+      found.set(row.invoice_number, { invoiceNumber: row.invoice_number, customerName: row.customer_name, remainingClaimOre: Number(row.remaining_ore), ocr: row.ocr });
+    return [...found.values()];
   }
 }

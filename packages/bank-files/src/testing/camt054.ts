@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Builds camt.054.001.02 credit notifications for tests, shaped like the Swedish banks' Bankgiro files
  * (docs: ../shared/docs/formats.md §2): one booked CRDT entry per payment, the recipient bankgiro as
@@ -10,6 +12,7 @@ export interface TestPayment {
   ocr?: string;
   text?: string;
   payer?: string;
+  /** The bank takes back an earlier credit (a DBIT entry with RvslInd=true). */
   reversal?: boolean;
 }
 
@@ -21,7 +24,7 @@ export function camt054(bankgiro: string, payments: TestPayment[]): string {
       (p) => `
       <Ntry>
         <Amt Ccy="SEK">${p.amount}</Amt>
-        <CdtDbtInd>CRDT</CdtDbtInd>${p.reversal ? '\n        <RvslInd>true</RvslInd>' : ''}
+        <CdtDbtInd>${p.reversal ? 'DBIT' : 'CRDT'}</CdtDbtInd>${p.reversal ? '\n        <RvslInd>true</RvslInd>' : ''}
         <Sts>BOOK</Sts>
         <BookgDt><Dt>${p.bookingDate ?? '2026-11-23'}</Dt></BookgDt>
         <ValDt><Dt>${p.bookingDate ?? '2026-11-23'}</Dt></ValDt>
@@ -47,7 +50,7 @@ export function camt054(bankgiro: string, payments: TestPayment[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">
   <BkToCstmrDbtCdtNtfctn>
-    <GrpHdr><MsgId>TEST-${Date.now()}</MsgId><CreDtTm>2026-11-23T18:00:00+01:00</CreDtTm></GrpHdr>
+    <GrpHdr><MsgId>TEST-${createHash('sha256').update(entries).digest('hex').slice(0, 20)}</MsgId><CreDtTm>2026-11-23T18:00:00+01:00</CreDtTm></GrpHdr>
     <Ntfctn>
       <Id>N-1</Id>
       <CreDtTm>2026-11-23T18:00:00+01:00</CreDtTm>

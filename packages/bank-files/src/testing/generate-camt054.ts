@@ -1,4 +1,4 @@
-// Test/benchmark helper (not part of the build): a camt.054 notification with N booked incoming payments,
+// Test/benchmark helper: a camt.054 notification with N booked incoming payments,
 // each with an OCR reference (check digit and length digit), grouped into batch entries like a Bankgiro deposit.
 import { writeFileSync } from 'node:fs';
 import { luhnCheckDigit } from '@pm/domain';

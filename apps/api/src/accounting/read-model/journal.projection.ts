@@ -23,26 +23,33 @@ export class JournalProjection implements Projection {
   ];
 
   async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
+    const rows = [];
     for (const stored of events) {
       if (stored.type !== 'BankPaymentBooked') continue;
       const event = stored as unknown as Extract<BankPaymentEvent, { type: 'BankPaymentBooked' }>;
       const companyId = companyIdOf(stored);
       if (!companyId) continue;
+      rows.push({
+        entry_id: stored.metadata.eventId,
+        company_id: companyId,
+        position_commit: stored.globalPosition.commit.toString(),
+        position_prepare: stored.globalPosition.prepare.toString(),
+        entry_date: event.data.entry.date,
+        text: event.data.entry.text,
+        lines: event.data.entry.lines,
+        booked_at: stored.metadata.occurredAt,
+      });
+    }
+    // One statement per batch: an import of a large bank file books tens of thousands of entries.
+    if (rows.length > 0)
       await tx.query(
         `INSERT INTO rm_journal (entry_id, company_id, position_commit, position_prepare, entry_date, text, lines, booked_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (entry_id) DO NOTHING`,
-        [
-          stored.metadata.eventId,
-          companyId,
-          stored.globalPosition.commit.toString(),
-          stored.globalPosition.prepare.toString(),
-          event.data.entry.date,
-          event.data.entry.text,
-          JSON.stringify(event.data.entry.lines),
-          stored.metadata.occurredAt,
-        ],
+         SELECT r.entry_id, r.company_id, r.position_commit, r.position_prepare, r.entry_date, r.text, r.lines, r.booked_at
+           FROM jsonb_to_recordset($1::jsonb) AS r(entry_id text, company_id text, position_commit bigint, position_prepare bigint,
+             entry_date text, text text, lines jsonb, booked_at text)
+         ON CONFLICT (entry_id) DO NOTHING`,
+        [JSON.stringify(rows)],
       );
-    }
     return [];
   }
 }

@@ -70,6 +70,7 @@ export class SieExportHandler implements IQueryHandler<SieExportQuery, { file: B
       transactions: (typeof row.lines === 'string' ? (JSON.parse(row.lines) as JournalLine[]) : row.lines).map((line) => ({
         account: line.account,
         amountOre: line.amountOre,
+        ...(line.text ? { text: line.text } : {}),
       })),
     }));
     const used = [...new Set(vouchers.flatMap((v) => v.transactions.map((t) => t.account)))].sort();

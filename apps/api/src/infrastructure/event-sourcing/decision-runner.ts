@@ -9,9 +9,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Decider, type DomainEvent, DomainError, fold } from '@pm/domain';
 import { type EventStore, type GlobalPosition, type NewEvent, WrongExpectedVersionError } from '@pm/event-store';
-import { randomUUID } from 'node:crypto';
 import { type CommandContext } from '../../shared/http/command-context';
 import { Clock } from './clock';
+import { DecisionBatch } from './decision-batch';
+import { eventMetadata } from './event-metadata';
 import { ProjectionWaiter } from '../projections/projection-waiter';
 import { EVENT_STORE } from '../database/tokens';
 
@@ -49,10 +50,20 @@ export class DecisionRunner {
     return { state: fold(decider, events as unknown as E[]), version };
   }
 
+  /** Decisions over many streams, committed together (see DecisionBatch). */
+  batch(context: CommandContext): DecisionBatch {
+    return new DecisionBatch(this.store, this.clock.now().toISOString(), context);
+  }
+
+  /** Waits until the read models include `position` (read-your-writes after a batch). */
+  waitForReadModels(position: GlobalPosition, timeoutMs?: number): Promise<void> {
+    return this.projections.waitFor(position, timeoutMs);
+  }
+
   async run<State, Command, E extends DomainEvent>(
     decider: Decider<State, Command, E>,
     streamId: string,
-    makeCommand: (now: string, state: State) => Command,
+    makeCommand: (now: string, state: State) => NoInfer<Command>,
     context: CommandContext,
     options: DecisionOptions,
   ): Promise<DecisionResult<State, E>> {
@@ -68,19 +79,7 @@ export class DecisionRunner {
       const events = decider.decide(command, state);
       if (events.length === 0) return { events, state, version };
       const reason = (command as { data?: { reason?: unknown } }).data?.reason;
-      const toAppend: NewEvent[] = events.map((event) => ({
-        type: event.type,
-        data: event.data,
-        metadata: {
-          ...options.metadata,
-          eventId: randomUUID(),
-          actor: context.actor,
-          ...(typeof reason === 'string' && reason.trim() ? { reason: reason.trim() } : {}),
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-          occurredAt: now,
-        },
-      }));
+      const toAppend: NewEvent[] = events.map((event) => ({ type: event.type, data: event.data, metadata: eventMetadata(options.metadata, context, now, reason) }));
       try {
         const result = await this.store.appendToStream(streamId, toAppend, { expectedVersion: version });
         if (options.waitForProjections !== false) await this.projections.waitFor(result.lastPosition);

@@ -2,14 +2,12 @@
  * The bank connection: files the bank delivers into BANK_INBOX_DIR are imported for the company whose
  * bankgiro they are for, then moved to `processed/` — or to `failed/` beside a `<name>.errors.json`
  * that says why (a broken file, an unknown account). A file still being written is left for the next
- * round: only files unchanged since the previous round are taken.
+ * round: only files unchanged since the previous round are taken. Without BANK_INBOX_DIR the job sleeps.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { parseBankFile } from '@pm/bank-files';
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CompanyDirectory } from '../../companies';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { PeriodicJob } from '../../infrastructure/periodic-job';
 import { ImportBankFileCommand } from '../import-bank-file/import-bank-file';
@@ -20,19 +18,24 @@ export class BankInboxJob extends PeriodicJob {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly companies: CompanyDirectory,
     private readonly commands: CommandBus,
   ) {
     super();
   }
 
+  /** Without BANK_INBOX_DIR there is no bank connection, and nothing to watch. */
+  override onApplicationBootstrap(): void {
+    if (this.config.bankInbox) super.onApplicationBootstrap();
+  }
+
   protected interval(): number {
-    return this.config.bankInbox!.intervalMs;
+    return this.config.bankInbox?.intervalMs ?? 60_000;
   }
 
   /** Imports every settled file; returns how many were handled. */
   protected async work(): Promise<number> {
-    const dir = this.config.bankInbox!.dir;
+    if (!this.config.bankInbox) return 0;
+    const dir = this.config.bankInbox.dir;
     await mkdir(join(dir, 'processed'), { recursive: true });
     await mkdir(join(dir, 'failed'), { recursive: true });
     let handled = 0;
@@ -58,12 +61,9 @@ export class BankInboxJob extends PeriodicJob {
     const bytes = await readFile(path);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     try {
-      const parsed = parseBankFile(bytes, name);
-      const bankgiro = parsed.ok ? parsed.payments.find((p) => p.account.bankgiro)?.account.bankgiro : undefined;
-      const companyId = bankgiro ? await this.companies.byBankgiro(bankgiro) : null;
-      if (parsed.ok && !companyId) throw Object.assign(new Error(`No company has the bankgiro ${bankgiro ?? '(none in the file)'}.`), { code: 'PAYMENT_FILE.UNKNOWN_ACCOUNT' });
+      // The file names its account; the import gives it to the company of that bankgiro.
       const report = await this.commands.execute(
-        new ImportBankFileCommand(companyId ?? 'unknown', { bytes, name }, { actor: { kind: 'bank', id: 'bank-inbox' }, correlationId: `inbox:${name}`, causationId: `inbox:${name}` }),
+        new ImportBankFileCommand(undefined, { bytes, name }, { actor: { kind: 'bank', id: 'bank-inbox' }, correlationId: `inbox:${name}`, causationId: `inbox:${name}` }, 'inbox'),
       );
       await rename(path, join(dir, 'processed', `${stamp}-${name}`));
       this.logger.log(`Imported ${name}: ${JSON.stringify(report)}`);

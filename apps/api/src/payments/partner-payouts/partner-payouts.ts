@@ -1,0 +1,49 @@
+/**
+ * The collection partner's payouts as the payments context keeps them: announced by the partner sync,
+ * matched when its bank transfer arrives (see PayoutLookup). A payout announced after its bank transfer arrived
+ * (the bank was quicker than our poll) takes the waiting payment out of the queue.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { type IncomingPaymentFacts, type PartnerPayoutCommand, type PartnerPayoutFacts, lookupKeys, partnerPayoutDecider, streams } from '@pm/domain';
+import { type SqlClient } from '@pm/event-store';
+import { SQL_CLIENT } from '../../infrastructure/database/tokens';
+import { DecisionRunner } from '../../infrastructure/event-sourcing/decision-runner';
+import { type CommandContext } from '../../shared/http/command-context';
+import { BankPaymentProcessor } from '../matching/bank-payment-processor';
+
+@Injectable()
+export class PartnerPayouts {
+  constructor(
+    private readonly runner: DecisionRunner,
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    private readonly processor: BankPaymentProcessor,
+  ) {}
+
+  /** Records payouts the partner announced (again and again: only the first sight counts); returns the new ones. */
+  async announce(companyId: string, payouts: readonly PartnerPayoutFacts[], context: CommandContext): Promise<PartnerPayoutFacts[]> {
+    const fresh: PartnerPayoutFacts[] = [];
+    for (const payout of payouts) {
+      const result = await this.runner.run(
+        partnerPayoutDecider,
+        streams.partnerPayout(companyId, payout.payoutId),
+        (now): PartnerPayoutCommand => ({ type: 'AnnouncePartnerPayout', now, actor: context.actor, data: { payout } }),
+        context,
+        { metadata: { companyId, payoutId: payout.payoutId } },
+      );
+      if (result.events.length > 0) fresh.push(payout);
+    }
+    if (fresh.length > 0) await this.rematchWaiting(companyId, new Set(fresh.map((p) => p.reference)), context);
+    return fresh;
+  }
+
+  private async rematchWaiting(companyId: string, references: Set<string>, context: CommandContext): Promise<void> {
+    const { rows } = await this.sql.query<{ payment: IncomingPaymentFacts | string }>(
+      `SELECT payment FROM rm_bank_payments WHERE company_id = $1 AND status = 'queued' AND queue_reason IN ('no_match', 'payout_mismatch')`,
+      [companyId],
+    );
+    const waiting = rows
+      .map((row) => (typeof row.payment === 'string' ? (JSON.parse(row.payment) as IncomingPaymentFacts) : row.payment))
+      .filter((payment) => lookupKeys(payment).payoutReferences.some((reference) => references.has(reference)));
+    if (waiting.length > 0) await this.processor.rematchQueued(companyId, waiting, context);
+  }
+}

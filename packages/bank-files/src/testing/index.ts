@@ -1,0 +1,3 @@
+// Bank files written from the specifications, for tests and benchmarks across the repository.
+export { camt054, type TestPayment } from './camt054';
+export { generateCamt054, makeOcr, writeCamt054, type GenerateCamt054Options, type GeneratedPayment } from './generate-camt054';
