@@ -228,6 +228,11 @@ describe('Importing bank files', () => {
       partner,
     );
     expect(await queued('PAYOUT-2')).toBeUndefined();
+    const listed = (await api.call('GET', '/api/payments/payouts', { token })).body;
+    expect(listed).toEqual([
+      expect.objectContaining({ payoutId: 'po_2', reference: '10000000025', amountOre: 20_000, status: 'received', receivedOn: '2026-11-23' }),
+      expect.objectContaining({ payoutId: 'po_1', status: 'received', items: [expect.objectContaining({ invoiceNumber: '1001', capitalOre: 50_000, interestOre: 1_329 })] }),
+    ]);
   });
 
   it('exports the bookings as SIE 4 (4I, codepage 437) that reads back balanced', async () => {
