@@ -34,37 +34,39 @@ export class AuditTrailProjection implements Projection {
 
   async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
     if (events.length === 0) return [];
-    // One multi-row insert per batch: the audit trail sees every event, so it must be cheap per event.
-    const columns = 17;
-    const values: unknown[] = [];
-    const rows = events.map((event, i) => {
+    // One insert per batch with the rows as one JSON parameter: the audit trail sees every event, so it must be cheap per event.
+    const rows = events.map((event) => {
       const m = event.metadata;
-      values.push(
-        m.eventId,
-        event.globalPosition.commit.toString(),
-        event.globalPosition.prepare.toString(),
-        companyIdOf(event) ?? null,
-        event.streamId,
-        event.streamVersion,
-        (event.data as { caseId?: string })?.caseId ?? null,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(m.actor),
-        m.reason ?? null,
-        m.correlationId,
-        m.causationId,
-        m.occurredAt,
-        event.recordedAt,
-        event.previousHash,
-        event.hash,
-      );
-      return `(${Array.from({ length: columns }, (_, j) => `$${i * columns + j + 1}`).join(',')})`;
+      return {
+        event_id: m.eventId,
+        position_commit: event.globalPosition.commit.toString(),
+        position_prepare: event.globalPosition.prepare.toString(),
+        company_id: companyIdOf(event) ?? null,
+        stream_id: event.streamId,
+        stream_version: event.streamVersion,
+        case_id: (event.data as { caseId?: string })?.caseId ?? null,
+        type: event.type,
+        data: event.data,
+        actor: m.actor,
+        reason: m.reason ?? null,
+        correlation_id: m.correlationId,
+        causation_id: m.causationId,
+        occurred_at: m.occurredAt,
+        recorded_at: event.recordedAt,
+        previous_hash: event.previousHash,
+        hash: event.hash,
+      };
     });
     await tx.query(
       `INSERT INTO rm_audit (event_id, position_commit, position_prepare, company_id, stream_id, stream_version, case_id, type,
          data, actor, reason, correlation_id, causation_id, occurred_at, recorded_at, previous_hash, hash)
-       VALUES ${rows.join(',')} ON CONFLICT (event_id) DO NOTHING`,
-      values,
+       SELECT r.event_id, r.position_commit, r.position_prepare, r.company_id, r.stream_id, r.stream_version, r.case_id, r.type,
+         r.data, r.actor, r.reason, r.correlation_id, r.causation_id, r.occurred_at, r.recorded_at, r.previous_hash, r.hash
+       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, position_commit bigint, position_prepare bigint, company_id text, stream_id text,
+         stream_version integer, case_id text, type text, data jsonb, actor jsonb, reason text, correlation_id text, causation_id text,
+         occurred_at text, recorded_at text, previous_hash text, hash text)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [JSON.stringify(rows)],
     );
     return [];
   }

@@ -103,6 +103,8 @@ export function parseBgMax(input: Uint8Array | string, options: BgMaxOptions = {
   const rawLines = decoded.text.split(/\r\n|\r|\n/);
   const payments: IncomingPayment[] = [];
   const bankgiros = new Set<string>();
+  /** Deposit key (bankgiro, date, insättningslöpnummer) → line of its TK15. */
+  const deposits = new Map<string, number>();
   const count = { payments: 0, deductions: 0, extra: 0, deposits: 0 };
   let startLine = 0;
   let endLine = 0;
@@ -352,6 +354,15 @@ export function parseBgMax(input: Uint8Array | string, options: BgMaxOptions = {
           err(lineNo, `TK15 deposit amount ${formatOre(BigInt(amountField))} differs from the section's payments minus deductions, ${net < 0n ? '-' + formatOre(-net) : formatOre(net)}.`);
         }
         if (!date || !s.bankgiro) break;
+        const depositKey = `${s.bankgiro}:${dateField}:${serial}`;
+        const earlier = deposits.get(depositKey);
+        if (earlier !== undefined) {
+          // The manual makes the deposit serial unique per bankgiro and year: the same deposit twice in one file
+          // would give its payments the same bank references, and the import would book only one of each.
+          err(lineNo, `TK15 deposit ${serial} of ${date} for bankgiro ${s.bankgiro} appears twice in the file (also on line ${earlier}).`);
+          break;
+        }
+        deposits.set(depositKey, lineNo);
         let nthP = 0;
         let nthD = 0;
         for (const d of s.drafts) {

@@ -117,12 +117,15 @@ describe('Reading references the way people write them', () => {
     ['8012577,8013575', ['8012577', '8013575']],
     ['657866 658765 657767', ['657866', '658765', '657767']],
     ['referens 88 kund', []],
+    ['Faktura B0001234 och fakt. nr AB-12', ['B0001234']],
+    ['faktura 1020 och faktura 1021', ['1020', '1021']],
   ])('stated invoice numbers in %j', (text, expected) => {
     expect(invoiceNumberCandidates(text)).toEqual(expected);
   });
   it('guesses the other digit groups after the stated ones', () => {
     expect(invoiceNumbersIn('betalar 1002 kundnr 88, fakt 7')).toEqual(['7', '1002', '88']);
     expect(invoiceNumbersIn('a1b2')).toEqual([]);
+    expect(invoiceNumbersIn('betalning B0001234 tack')).toEqual(['B0001234']);
   });
   it('finds OCR numbers typed into a message', () => {
     expect(ocrNumbersIn('ref 4000 0000 02 tack')).toEqual(['4000000002']);

@@ -4,13 +4,17 @@
  */
 import { parseOcr } from '../rules/identity-numbers';
 
-const INVOICE_KEYWORD =
-  /(?:^|[^\p{L}\d])(?:fakt(?:ura)?(?:\s*(?:nr|nummer|no|num)\b\.?)?|fnr|inv(?:oice)?(?:\s*(?:nr|no|number)\b\.?)?|f(?=\d))\s*[:.#]?\s*(\d+(?:-\d+)*)/giu;
-const DIGIT_GROUP = /(?<![\p{L}\d-])(\d+(?:-\d+)*)(?![\p{L}\d-])/gu;
+// An invoice number is digits, possibly after a short letter prefix and with dashes ('B0001234', '2026-17').
+const NUMBER = String.raw`(\p{L}{0,4}\d+(?:-\d+)*)`;
+const INVOICE_KEYWORD = new RegExp(
+  String.raw`(?:^|[^\p{L}\d])(?:fakt(?:ura)?(?:\s*(?:nr|nummer|no|num)\b\.?)?|fnr|inv(?:oice)?(?:\s*(?:nr|no|number)\b\.?)?|f(?=\d))\s*[:.#]?\s*` + NUMBER + String.raw`(?![\p{L}\d])`,
+  'giu',
+);
+const DIGIT_GROUP = new RegExp(String.raw`(?<![\p{L}\d-])` + NUMBER + String.raw`(?![\p{L}\d-])`, 'gu');
 
 /**
- * Invoice numbers the payer stated: digit groups after a keyword ('Faktura 1001', 'fakt nr 2026-17',
- * 'Faktnr: 63600', 'FAKTURA801465', 'invoice no 12', 'F1001'), and, when the whole text is nothing but
+ * Invoice numbers the payer stated: numbers after a keyword ('Faktura 1001', 'fakt nr 2026-17',
+ * 'Faktnr: 63600', 'FAKTURA801465', 'invoice no 12', 'F1001', 'faktura B0001234'), and, when the whole text is nothing but
  * digit groups ('8012577,8013575', '657866 658765 657767'), each of those groups.
  */
 export function invoiceNumberCandidates(text: string): string[] {
@@ -30,7 +34,7 @@ export function invoiceNumberCandidates(text: string): string[] {
 export function invoiceNumbersIn(text: string): string[] {
   const found = new Set(invoiceNumberCandidates(text));
   for (const m of text.matchAll(DIGIT_GROUP)) {
-    const digits = m[1].replace(/-/g, '');
+    const digits = m[1].replace(/\D/g, '');
     if (digits.length >= 2 && digits.length <= 25) found.add(m[1]);
   }
   return [...found];

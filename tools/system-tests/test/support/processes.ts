@@ -93,7 +93,8 @@ export interface System {
   call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Calls the sandbox with its API key. */
   partner(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
-  restartApi(): Promise<void>;
+  /** Starts the API again on the same port and data (stop or crash it first); `env` changes its environment from now on. */
+  restartApi(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -120,7 +121,7 @@ export async function startSystem(options: { databaseUrl?: string; apiEnv?: Reco
     ...options.sandboxEnv,
   }, `http://127.0.0.1:${sandboxPort}`).start();
   const sandboxKey = readFileSync(join(dataDir, 'amili-sandbox', 'api-key'), 'utf8').trim();
-  const apiEnv: Record<string, string> = {
+  let apiEnv: Record<string, string> = {
     DATA_DIR: dataDir,
     PORT: String(apiPort),
     JWT_SECRET: jwtSecret,
@@ -155,7 +156,8 @@ export async function startSystem(options: { databaseUrl?: string; apiEnv?: Reco
       if (body !== undefined) headers['content-type'] = 'application/json';
       return json(await fetch(sandbox.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
     },
-    async restartApi() {
+    async restartApi(env) {
+      apiEnv = { ...apiEnv, ...env };
       api = await new Program('api', 'apps/api/dist/main.js', apiEnv, api.url).start();
     },
     async stop() {
@@ -183,12 +185,16 @@ export function invoice(number: string, overrides: Record<string, unknown> = {})
   };
 }
 
-/** Registers the company (as the operator) and activates the service (as its user); returns the user's token. */
-export async function activatedCompany(system: System, organisationNumber: string): Promise<string> {
+/**
+ * Registers the company (as the operator), with the bankgiro its incoming payments arrive on when given, and
+ * activates the service (as its user); returns the user's token.
+ */
+export async function activatedCompany(system: System, organisationNumber: string, options: { bankgiro?: string } = {}): Promise<string> {
   const created = await system.call('POST', '/api/companies', system.adminToken, {
     organisationNumber,
     name: 'Bygg AB',
     country: 'SE',
+    ...(options.bankgiro ? { bankgiro: options.bankgiro } : {}),
     address: { line1: 'Storgatan 1', postalCode: '111 22', city: 'Stockholm', country: 'SE' },
   });
   if (created.status !== 201) throw new Error(`company not created: ${JSON.stringify(created.body)}`);

@@ -22,6 +22,8 @@ export type BatchDecision<State, E extends DomainEvent> = { ok: true; events: E[
 
 export class DecisionBatch {
   private readonly slots = new Map<string, StreamSlot>();
+  /** Inside `together`: each touched stream as it was before the group, to put it back. */
+  private undo: Map<string, { state: unknown; pending: number }> | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -69,6 +71,7 @@ export class DecisionBatch {
       throw error;
     }
     const slot = this.slot(streamId);
+    if (this.undo && !this.undo.has(streamId)) this.undo.set(streamId, { state, pending: slot.pending.length });
     const reason = (command as { data?: { reason?: unknown } }).data?.reason;
     for (const event of events) slot.pending.push({ type: event.type, data: event.data, metadata: eventMetadata(metadata, this.context, this.now, reason) });
     slot.state = events.reduce(decider.evolve, state);
@@ -80,17 +83,20 @@ export class DecisionBatch {
    * returns false or throws, every stream it touched is put back as it was.
    */
   together(work: () => boolean): boolean {
-    const before = new Map([...this.slots].map(([id, slot]) => [id, { state: slot.state, pending: slot.pending.length }]));
+    if (this.undo) throw new Error('DecisionBatch.together does not nest');
+    const undo = new Map<string, { state: unknown; pending: number }>();
+    this.undo = undo;
     let kept = false;
     try {
       kept = work();
       return kept;
     } finally {
+      this.undo = null;
       if (!kept)
-        for (const [id, slot] of this.slots) {
-          const saved = before.get(id);
-          slot.state = saved?.state;
-          slot.pending.length = saved?.pending ?? 0;
+        for (const [id, saved] of undo) {
+          const slot = this.slot(id);
+          slot.state = saved.state;
+          slot.pending.length = saved.pending;
         }
     }
   }

@@ -1,11 +1,16 @@
 /**
- * Runs each projection as a checkpointed catch-up subscription on the event store. A batch and the
- * checkpoint are written in one transaction; only after the commit are live clients told.
+ * Runs the projections as checkpointed consumers of the event store. One catch-up subscription reads the
+ * log once for all of them (each event is read and decoded once, not once per read model) and hands
+ * each batch to every projection that has not seen it yet; a projection's part of the batch and its
+ * checkpoint are written in one transaction, and only after the commit are live clients told. A
+ * projection that fails holds the batch back (it is retried); those that committed it skip it then.
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   type EventStore,
   type GlobalPosition,
+  type StoredEvent,
+  comparePositions,
   type SqlClient,
   type SqlExecutor,
   START,
@@ -49,7 +54,7 @@ export async function ensureProjectionSchemas(sql: SqlClient, projections: reado
 @Injectable()
 export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionRunner.name);
-  private subscriptions: Subscription[] = [];
+  private subscription?: Subscription;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -61,31 +66,41 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureProjectionSchemas(this.sql, this.projections);
+    const positions = new Map<string, GlobalPosition>();
     for (const projection of this.projections) {
       const after = await readCheckpoint(this.sql, projection.name);
+      positions.set(projection.name, after);
       this.waiter.register(projection.name, after);
-      this.subscriptions.push(
-        this.store.subscribe({
-          after,
-          batchSize: 1000,
-          handler: async (events) => {
-            const last = events[events.length - 1].globalPosition;
-            const changes = await this.sql.transaction(async (tx) => {
-              const changed = await projection.apply(tx, events);
-              await writeCheckpoint(tx, projection.name, last);
-              return changed;
-            });
-            this.waiter.advance(projection.name, last);
-            this.live.publish(changes);
-          },
-          onError: (error) => this.logger.error(`Projection ${projection.name} failed; retrying`, error as Error),
-        }),
-      );
     }
+    // From the projection furthest behind; the others skip what they have.
+    const behind = [...positions.values()].reduce<GlobalPosition | undefined>((a, b) => (a && comparePositions(a, b) <= 0 ? a : b), undefined);
+    this.subscription = this.store.subscribe({
+      after: behind ?? START,
+      batchSize: 1000,
+      handler: async (events) => {
+        for (const projection of this.projections) await this.feed(projection, events, positions);
+      },
+      onError: (error) => this.logger.error('A projection failed; retrying its batch', error as Error),
+    });
+  }
+
+  private async feed(projection: Projection, events: StoredEvent[], positions: Map<string, GlobalPosition>): Promise<void> {
+    const at = positions.get(projection.name)!;
+    const fresh = comparePositions(events[0].globalPosition, at) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, at) > 0);
+    if (fresh.length === 0) return;
+    const last = fresh[fresh.length - 1].globalPosition;
+    const changes = await this.sql.transaction(async (tx) => {
+      const changed = await projection.apply(tx, fresh);
+      await writeCheckpoint(tx, projection.name, last);
+      return changed;
+    });
+    positions.set(projection.name, last);
+    this.waiter.advance(projection.name, last);
+    this.live.publish(changes);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.subscriptions.map((s) => s.stop()));
-    this.subscriptions = [];
+    await this.subscription?.stop();
+    this.subscription = undefined;
   }
 }

@@ -96,6 +96,35 @@ export class BankPaymentProcessor {
     return counts;
   }
 
+  /**
+   * What importing the payments would do, writing nothing: the same lookups and matching policy as an
+   * import, with the same de-duplication (for a preview of a file, and the benchmark of matching).
+   */
+  async preview(companyId: string, payments: readonly IncomingPaymentFacts[], context: CommandContext): Promise<Record<PaymentOutcome, number>> {
+    const counts: Record<PaymentOutcome, number> = { matched: 0, partlyMatched: 0, unmatched: 0, duplicate: 0 };
+    for (let start = 0; start < payments.length; start += CHUNK_SIZE) {
+      const chunk = payments.slice(start, start + CHUNK_SIZE);
+      const batch = this.runner.batch(context);
+      const [lookup] = await Promise.all([this.lookup(companyId, chunk), batch.load(chunk.map((p) => streams.bankPayment(companyId, p.bankReference)))]);
+      for (const payment of chunk) {
+        const state = batch.state(bankPaymentDecider, streams.bankPayment(companyId, payment.bankReference));
+        if (state.status === 'matched' || state.status === 'dismissed' || state.status === 'queued') {
+          counts.duplicate++;
+          continue;
+        }
+        const decision = matchIncomingPayment(payment, lookup);
+        if (decision.kind === 'queued') counts.unmatched++;
+        else if (decision.kind === 'payout') counts.matched++;
+        else {
+          const partial = decision.allocations.some((a) => a.amountOre < (lookup.byInvoiceNumber(a.invoiceNumber)?.remainingClaimOre ?? 0));
+          counts[partial ? 'partlyMatched' : 'matched']++;
+          lookup.settled(decision.allocations);
+        }
+      }
+    }
+    return counts;
+  }
+
   /** Matches queued payments again, e.g. once the partner announced the payout they belong to. */
   async rematchQueued(companyId: string, payments: readonly IncomingPaymentFacts[], context: CommandContext): Promise<number> {
     let matched = 0;

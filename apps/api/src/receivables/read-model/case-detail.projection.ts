@@ -38,36 +38,45 @@ export class CaseDetailProjection implements Projection {
       relevant,
     );
     const changes: LiveChange[] = [];
+    const streamRows: Array<{ stream_id: string; state: ReceivableState }> = [];
+    const caseRows: Record<string, unknown>[] = [];
     for (const [streamId, { state, last }] of folded) {
-      await tx.query(
-        `INSERT INTO rm_case_streams (stream_id, state) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO UPDATE SET state = EXCLUDED.state`,
-        [streamId, JSON.stringify(state)],
-      );
+      streamRows.push({ stream_id: streamId, state });
       const companyId = companyIdOf(last);
       const current = state.currentCase;
       if (!companyId || !current || !state.invoice) continue;
+      caseRows.push({
+        case_id: current.caseId,
+        company_id: companyId,
+        invoice_number: state.invoice.invoiceNumber,
+        stream_id: streamId,
+        status: current.status,
+        remaining_ore: remainingClaimOre(state),
+        updated_at: last.metadata.occurredAt,
+        reminder_case: current,
+        receivable: state,
+        partner_case_id: current.partnerCaseId,
+      });
+      changes.push({ companyId, kind: 'case', key: current.caseId });
+    }
+    // Set-based: one statement per table and batch (a bank file import touches thousands of invoices).
+    if (streamRows.length > 0)
+      await tx.query(
+        `INSERT INTO rm_case_streams (stream_id, state) SELECT r.stream_id, r.state FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, state jsonb)
+         ON CONFLICT (stream_id) DO UPDATE SET state = EXCLUDED.state`,
+        [JSON.stringify(streamRows)],
+      );
+    if (caseRows.length > 0)
       await tx.query(
         `INSERT INTO rm_cases (case_id, company_id, invoice_number, stream_id, status, remaining_ore, updated_at, reminder_case, receivable, partner_case_id)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+         SELECT r.case_id, r.company_id, r.invoice_number, r.stream_id, r.status, r.remaining_ore, r.updated_at, r.reminder_case, r.receivable, r.partner_case_id
+         FROM jsonb_to_recordset($1::jsonb) AS r(case_id text, company_id text, invoice_number text, stream_id text, status text, remaining_ore bigint,
+           updated_at text, reminder_case jsonb, receivable jsonb, partner_case_id text)
          ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, remaining_ore = EXCLUDED.remaining_ore,
            updated_at = EXCLUDED.updated_at, reminder_case = EXCLUDED.reminder_case, receivable = EXCLUDED.receivable,
            partner_case_id = EXCLUDED.partner_case_id`,
-        [
-          current.caseId,
-          companyId,
-          state.invoice.invoiceNumber,
-          streamId,
-          current.status,
-          remainingClaimOre(state),
-          last.metadata.occurredAt,
-          JSON.stringify(current),
-          JSON.stringify(state),
-          current.partnerCaseId,
-        ],
+        [JSON.stringify(caseRows)],
       );
-      changes.push({ companyId, kind: 'case', key: current.caseId });
-    }
     return changes;
   }
 }

@@ -50,45 +50,53 @@ export class InvoiceListProjection implements Projection {
       relevant,
     );
     const changes: LiveChange[] = [];
+    const rows: Record<string, unknown>[] = [];
     for (const [streamId, { state, last }] of folded) {
       const companyId = companyIdOf(last);
       const invoice = state.invoice;
       if (!companyId || !invoice) continue;
       const current = state.currentCase;
+      rows.push({
+        company_id: companyId,
+        invoice_number: invoice.invoiceNumber,
+        stream_id: streamId,
+        version: last.streamVersion,
+        customer_name: invoice.customer.name,
+        invoice_date: invoice.invoiceDate,
+        due_date: invoice.dueDate,
+        last_day_to_pay: lastDayToPayOnTime(invoice.dueDate),
+        currency: invoice.currency,
+        total_ore: invoice.totalOre,
+        remaining_ore: remainingClaimOre(state),
+        base_status: invoiceBaseStatus(state),
+        case_id: current?.caseId ?? null,
+        case_status: current?.status ?? null,
+        sent_at: current?.requestedAt ?? null,
+        search: `${invoice.invoiceNumber} ${invoice.customer.name} ${invoice.ocr ?? ''}`.toLowerCase(),
+        updated_at: last.metadata.occurredAt,
+        state,
+        ocr: invoice.ocr ?? null,
+      });
+      changes.push({ companyId, kind: 'invoice', key: invoice.invoiceNumber });
+    }
+    // One statement per batch, however many invoices it touches (an import of a bank file touches thousands).
+    if (rows.length > 0)
       await tx.query(
         `INSERT INTO rm_invoices (company_id, invoice_number, stream_id, version, customer_name, invoice_date, due_date,
            last_day_to_pay, currency, total_ore, remaining_ore, base_status, case_id, case_status, sent_at, search, updated_at, state, ocr)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
+         SELECT r.company_id, r.invoice_number, r.stream_id, r.version, r.customer_name, r.invoice_date, r.due_date, r.last_day_to_pay,
+           r.currency, r.total_ore, r.remaining_ore, r.base_status, r.case_id, r.case_status, r.sent_at, r.search, r.updated_at, r.state, r.ocr
+         FROM jsonb_to_recordset($1::jsonb) AS r(company_id text, invoice_number text, stream_id text, version integer, customer_name text,
+           invoice_date text, due_date text, last_day_to_pay text, currency text, total_ore bigint, remaining_ore bigint, base_status text,
+           case_id text, case_status text, sent_at text, search text, updated_at text, state jsonb, ocr text)
          ON CONFLICT (company_id, invoice_number) DO UPDATE SET version = EXCLUDED.version,
            customer_name = EXCLUDED.customer_name, invoice_date = EXCLUDED.invoice_date, due_date = EXCLUDED.due_date,
            last_day_to_pay = EXCLUDED.last_day_to_pay, currency = EXCLUDED.currency, total_ore = EXCLUDED.total_ore,
            remaining_ore = EXCLUDED.remaining_ore, base_status = EXCLUDED.base_status, case_id = EXCLUDED.case_id,
            case_status = EXCLUDED.case_status, sent_at = EXCLUDED.sent_at, search = EXCLUDED.search,
            updated_at = EXCLUDED.updated_at, state = EXCLUDED.state, ocr = EXCLUDED.ocr`,
-        [
-          companyId,
-          invoice.invoiceNumber,
-          streamId,
-          last.streamVersion,
-          invoice.customer.name,
-          invoice.invoiceDate,
-          invoice.dueDate,
-          lastDayToPayOnTime(invoice.dueDate),
-          invoice.currency,
-          invoice.totalOre,
-          remainingClaimOre(state),
-          invoiceBaseStatus(state),
-          current?.caseId ?? null,
-          current?.status ?? null,
-          current?.requestedAt ?? null,
-          `${invoice.invoiceNumber} ${invoice.customer.name} ${invoice.ocr ?? ''}`.toLowerCase(),
-          last.metadata.occurredAt,
-          JSON.stringify(state),
-          invoice.ocr ?? null,
-        ],
+        [JSON.stringify(rows)],
       );
-      changes.push({ companyId, kind: 'invoice', key: invoice.invoiceNumber });
-    }
     return changes;
   }
 }
