@@ -13,6 +13,8 @@ const env = { ...process.env };
 env.DATA_DIR = resolve(env.DATA_DIR || '.data');
 env.PORT ||= '3000';
 env.SANDBOX_PORT ||= '4010';
+// The demo's bank connection: camt.054 or BgMax files dropped here are imported (set BANK_INBOX_DIR to move it).
+env.BANK_INBOX_DIR ||= join(env.DATA_DIR, 'bank-inbox');
 
 function secret(file) {
   if (!existsSync(file)) {

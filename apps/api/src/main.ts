@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   const lines = [``, `Påminnelsehantering API: ${url}  (store: ${store})`, `OpenAPI: ${url}/api/docs`];
+  if (config.bankInbox) lines.push(`Bank inbox (camt.054 / BgMax files): ${config.bankInbox.dir}`);
   if (demo) {
     const token = signToken(config.jwtSecret, { sub: 'demo-user', role: 'user', company: demo.companyId, name: 'Demo User' }, '30d');
     lines.push(

@@ -18,6 +18,16 @@ describe('Authentication, roles and company registration', () => {
     expect(Object.keys(docs.body.paths)).toEqual(
       expect.arrayContaining(['/api/invoices/{invoiceNumber}/reminder-case', '/api/cases/{caseId}/events', '/api/activation', '/api/events']),
     );
+    // The bank connection's public contract.
+    const paths = docs.body.paths;
+    expect(paths['/api/payments/imports'].post.requestBody.content['multipart/form-data'].schema.required).toEqual(['file']);
+    expect(Object.keys(paths['/api/payments/imports'].post.responses)).toEqual(expect.arrayContaining(['201', '422']));
+    expect(docs.body.components.schemas.ImportReportDto.required).toEqual(
+      expect.arrayContaining(['importId', 'format', 'payments', 'matched', 'partlyMatched', 'unmatched', 'duplicates']),
+    );
+    for (const path of ['/api/payments/unmatched', '/api/payments/{paymentId}/match', '/api/payments/{paymentId}/dismiss', '/api/payments/payouts', '/api/accounting/sie'])
+      expect(paths[path]).toBeDefined();
+    expect(docs.body.components.schemas.RegisterCompanyDto.properties.bankgiro).toBeDefined();
   });
 
   it.each([
@@ -36,6 +46,14 @@ describe('Authentication, roles and company registration', () => {
     ['GET', '/api/cases/00000000-0000-4000-8000-000000000000/events'],
     ['GET', '/api/events'],
     ['GET', '/metrics'],
+    ['POST', '/api/payments/imports'],
+    ['GET', '/api/payments/imports'],
+    ['GET', '/api/payments/imports/00000000-0000-4000-8000-000000000000'],
+    ['GET', '/api/payments/unmatched'],
+    ['POST', '/api/payments/00000000-0000-4000-8000-000000000000/match'],
+    ['POST', '/api/payments/00000000-0000-4000-8000-000000000000/dismiss'],
+    ['GET', '/api/payments/payouts'],
+    ['GET', '/api/accounting/sie'],
   ])('%s %s needs a token: 401', async (method, path) => {
     const response = await api.call(method, path, { body: method === 'GET' ? undefined : {} });
     expect(response.status).toBe(401);
@@ -71,6 +89,17 @@ describe('Authentication, roles and company registration', () => {
     expect(await register({ organisationNumber: '5560360793' })).toMatchObject({ status: 409, body: { code: 'COMPANY.ALREADY_REGISTERED' } });
     expect(await register({ organisationNumber: 'abc' })).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
     expect(await api.eventCount()).toBe(before);
+  });
+
+  it("keeps the company's bankgiro number, check digit verified, and refuses a wrong one storing nothing", async () => {
+    const before = await api.eventCount();
+    const body = (bankgiro: string) => ({ organisationNumber: '559123-4561', name: 'Giro AB', country: 'SE', address: address(), bankgiro });
+    expect(await api.call('POST', '/api/companies', { token: api.adminToken, body: body('5677-5613') })).toMatchObject({ status: 422, body: { code: 'COMPANY.INVALID_BANKGIRO' } });
+    expect(await api.call('POST', '/api/companies', { token: api.adminToken, body: body('56-775612') })).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
+    expect(await api.eventCount()).toBe(before);
+    expect((await api.call('POST', '/api/companies', { token: api.adminToken, body: body('56775612') })).status).toBe(201);
+    expect((await api.call('GET', '/api/company', { token: api.userToken('559123-4561') })).body.bankgiro).toBe('5677-5612');
+    expect((await api.call('GET', '/api/company', { token })).body.bankgiro).toBeNull();
   });
 
   it('a company from the legacy service must activate before sending', async () => {
