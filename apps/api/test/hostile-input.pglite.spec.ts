@@ -34,6 +34,16 @@ const HOSTILE_BODIES: unknown[] = [
   { confirmedClaimOre: 'all' },
   { termsVersion: { $gt: '' }, accepted: 'true' },
   { organisationNumber: "556036-0793'; DROP TABLE es_events; --", name: 'x', country: 'SE', address: {} },
+  { invoiceNumber: null },
+  { invoiceNumber: '../1001' },
+  { invoiceNumber: '1001', acceptOverpayment: 'yes' },
+  { allocations: [] },
+  { allocations: [null] },
+  { allocations: [{ invoiceNumber: '1001', amountOre: -5 }] },
+  { allocations: [{ invoiceNumber: '1001', amountOre: 1e300 }], overpaymentOre: -1 },
+  { allocations: 'all' },
+  { invoiceNumber: '1001', allocations: [{ invoiceNumber: '1001', amountOre: 1 }] },
+  { bankgiro: '0000-0000' },
 ];
 
 const ENDPOINTS: [string, string][] = [
@@ -45,6 +55,9 @@ const ENDPOINTS: [string, string][] = [
   ['POST', '/api/invoices/H1/payments'],
   ['POST', '/api/activation'],
   ['POST', '/api/companies'],
+  ['POST', '/api/payments/00000000-0000-4000-8000-000000000000/match'],
+  ['POST', '/api/payments/00000000-0000-4000-8000-000000000000/dismiss'],
+  ['POST', '/api/payments/imports'],
 ];
 
 describe('Hostile input never gives a 500 and never stores an event', () => {
@@ -84,6 +97,14 @@ describe('Hostile input never gives a 500 and never stores an event', () => {
     '/api/invoices/..%2F..%2Fetc',
     '/api/cases/not-a-uuid',
     '/api/cases/not-a-uuid/events',
+    '/api/payments/unmatched?page=0',
+    '/api/payments/unmatched?pageSize=100000',
+    '/api/payments/unmatched?page=abc',
+    '/api/payments/imports/' + 'x'.repeat(300),
+    '/api/accounting/sie?from=2026-02-30&to=2026-03-01',
+    '/api/accounting/sie?from=2026-01-01&to=2026-13-01',
+    '/api/accounting/sie?from=yesterday',
+    '/api/accounting/sie?to=2026-12-01&from=2027-01-01',
   ].map((path) => [path.length > 60 ? `${path.slice(0, 60)}…` : path, path]))('GET %s', async (_label, path) => {
     const response = await api.call('GET', path, { token });
     expect(response.status).toBeGreaterThanOrEqual(400);

@@ -8,7 +8,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags
 import { ACCOUNT_NAMES, type JournalLine, stockholmDate } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { type SieDocument, writeSie4 } from '@pm/sie';
-import { IsOptional, Matches } from 'class-validator';
+import { IsISO8601, IsOptional, Matches } from 'class-validator';
 import { type FastifyReply } from 'fastify';
 import { CompanyDirectory } from '../../companies';
 import { Clock } from '../../infrastructure/event-sourcing/clock';
@@ -21,11 +21,13 @@ export class SieExportQueryDto {
   @ApiPropertyOptional({ example: '2026-01-01', description: 'First booking date (default: the start of this year)' })
   @IsOptional()
   @Matches(DATE, { message: 'from must be a date written YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'from must be a real date' })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Last booking date (default: today)' })
   @IsOptional()
   @Matches(DATE, { message: 'to must be a date written YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'to must be a real date' })
   to?: string;
 }
 

@@ -234,7 +234,7 @@ export class UnmatchedQueueController {
   ) {}
 
   @Get('unmatched')
-  @ApiOkResponse({ type: UnmatchedPageDto, description: 'Payments waiting for a person: unknown, overpaid, ambiguous, reversed or not in SEK, oldest first' })
+  @ApiOkResponse({ type: UnmatchedPageDto, description: 'Payments waiting for a person, oldest first: unknown, overpaid, ambiguous, on an invoice with nothing left to pay, reversed, not in SEK, or not fitting a partner payout' })
   list(@CallerCompany() companyId: string, @Query() query: UnmatchedQueryDto): Promise<UnmatchedPageDto> {
     return this.queries.execute(new ListUnmatchedPaymentsQuery(companyId, query.page ?? 1, query.pageSize ?? 50));
   }
