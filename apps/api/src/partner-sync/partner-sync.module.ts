@@ -6,6 +6,7 @@ import { PaymentsModule } from '../payments';
 import { ReceivablesModule } from '../receivables';
 import { PartnerCaseSync } from './inbound/partner-case-sync';
 import { PartnerPoller } from './inbound/partner-poller';
+import { SYNC_STATE_TABLE } from './inbound/sync-cursor';
 import { PayoutPoller } from './inbound/payout-poller';
 import { PushNotificationsController } from './inbound/push-notifications.controller';
 import { OutboxWorker } from './outbox/outbox-worker';
@@ -32,7 +33,7 @@ export class PartnerSyncModule implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     // The outbox table too: the worker may poll it before the projection runner has created its tables.
     for (const ddl of this.outbox.schema) await this.sql.query(ddl);
-    await this.sql.query(`CREATE TABLE IF NOT EXISTS sync_state (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
+    await this.sql.query(`CREATE TABLE IF NOT EXISTS ${SYNC_STATE_TABLE} (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
     await this.sql.query(`CREATE TABLE IF NOT EXISTS sync_push_keys (key text PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`);
     await this.sql.query(`CREATE TABLE IF NOT EXISTS sync_partner_views (partner_case_id text PRIMARY KEY, updated_at text NOT NULL)`);
   }

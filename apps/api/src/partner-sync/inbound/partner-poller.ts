@@ -5,17 +5,15 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { PeriodicJob } from '../../infrastructure/periodic-job';
-import { AmiliAdapter, INITIAL_POLLING_CURSOR, type PollingCursor } from '@pm/amili-adapter';
+import { AmiliAdapter } from '@pm/amili-adapter';
 import { type SqlClient } from '@pm/event-store';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { PartnerCaseSync } from './partner-case-sync';
+import { readSyncCursor, writeSyncCursor } from './sync-cursor';
 
-export const SYNC_STATE_TABLE = 'sync_state';
 const CURSOR_KEY = 'partner-poll-cursor';
 const PAGE_SIZE = 100;
-
-type Cursor = PollingCursor;
 
 @Injectable()
 export class PartnerPoller extends PeriodicJob {
@@ -33,26 +31,15 @@ export class PartnerPoller extends PeriodicJob {
   }
 
   protected async work(): Promise<number> {
-    let cursor = await this.readCursor();
+    let cursor = await readSyncCursor(this.sql, CURSOR_KEY);
     let seen = 0;
     for (;;) {
       const { cases, next, hasMore } = await this.partner.listCasesUpdatedSince(cursor, PAGE_SIZE);
       for (const view of cases) await this.sync.apply(view, 'poll');
       seen += cases.length;
-      await this.sql.query(
-        `INSERT INTO ${SYNC_STATE_TABLE} (key, value, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [CURSOR_KEY, JSON.stringify(next)],
-      );
+      await writeSyncCursor(this.sql, CURSOR_KEY, next);
       cursor = next;
       if (!hasMore) return seen;
     }
-  }
-
-  private async readCursor(): Promise<Cursor> {
-    const { rows } = await this.sql.query<{ value: Cursor | string }>(`SELECT value FROM ${SYNC_STATE_TABLE} WHERE key = $1`, [CURSOR_KEY]);
-    const value = rows[0]?.value;
-    if (!value) return INITIAL_POLLING_CURSOR;
-    return typeof value === 'string' ? (JSON.parse(value) as Cursor) : value;
   }
 }

@@ -4,7 +4,7 @@
  * bank transfer that brings each one. The cursor is stored after each page; announcing is idempotent.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { AmiliAdapter, INITIAL_POLLING_CURSOR, type PartnerPayout, type PollingCursor } from '@pm/amili-adapter';
+import { AmiliAdapter, type PartnerPayout } from '@pm/amili-adapter';
 import { type PartnerPayoutFacts } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { CompanyDirectory } from '../../companies';
@@ -13,7 +13,7 @@ import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { PARTNER_ACTOR } from '../../infrastructure/partner/amili.provider';
 import { PeriodicJob } from '../../infrastructure/periodic-job';
 import { PartnerPayouts } from '../../payments';
-import { SYNC_STATE_TABLE } from './partner-poller';
+import { readSyncCursor, writeSyncCursor } from './sync-cursor';
 
 const CURSOR_KEY = 'partner-payout-cursor';
 const PAGE_SIZE = 100;
@@ -43,7 +43,7 @@ export class PayoutPoller extends PeriodicJob {
   }
 
   protected async work(): Promise<number> {
-    let cursor = await this.readCursor();
+    let cursor = await readSyncCursor(this.sql, CURSOR_KEY);
     let seen = 0;
     for (;;) {
       const page = await this.partner.listPayoutsUpdatedSince(cursor, PAGE_SIZE);
@@ -62,20 +62,9 @@ export class PayoutPoller extends PeriodicJob {
         await this.payouts.announce(companyId, payouts, context);
       }
       seen += page.payouts.length;
-      await this.sql.query(
-        `INSERT INTO ${SYNC_STATE_TABLE} (key, value, updated_at) VALUES ($1, $2, now())
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [CURSOR_KEY, JSON.stringify(page.next)],
-      );
+      await writeSyncCursor(this.sql, CURSOR_KEY, page.next);
       cursor = page.next;
       if (!page.hasMore) return seen;
     }
-  }
-
-  private async readCursor(): Promise<PollingCursor> {
-    const { rows } = await this.sql.query<{ value: PollingCursor | string }>(`SELECT value FROM ${SYNC_STATE_TABLE} WHERE key = $1`, [CURSOR_KEY]);
-    const value = rows[0]?.value;
-    if (!value) return INITIAL_POLLING_CURSOR;
-    return typeof value === 'string' ? (JSON.parse(value) as PollingCursor) : value;
   }
 }
