@@ -213,6 +213,17 @@ function caseSeed(seed: number, index: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Time spent per mutator (ms), when BANK_FILES_FUZZ_STATS is set. */
+const mutatorTime = new Map<string, number>();
+const STATS = process.env.BANK_FILES_FUZZ_STATS !== undefined;
+const timed = (name: string, f: () => string): string => {
+  if (!STATS) return f();
+  const t = performance.now();
+  const out = f();
+  mutatorTime.set(name, (mutatorTime.get(name) ?? 0) + performance.now() - t);
+  return out;
+};
+
 export function fuzzCase(options: FuzzOptions, index: number): FuzzCase {
   const rng = prng(caseSeed(options.seed, index));
   const names = Object.keys(options.mutators);
@@ -223,11 +234,13 @@ export function fuzzCase(options: FuzzOptions, index: number): FuzzCase {
   for (let s = 0; s < count; s++) {
     const name = names[rng.int(names.length)];
     steps.push(name);
-    input = options.mutators[name](input, rng, options.corpus);
+    const before = input;
+    input = timed(name, () => options.mutators[name](before, rng, options.corpus));
   }
   if (options.finish && rng.next() < options.finish.rate) {
     steps.push(options.finish.name);
-    input = options.finish.mutator(input, rng, options.corpus);
+    const before = input;
+    input = timed(options.finish.name, () => options.finish!.mutator(before, rng, options.corpus));
   }
   return { index, base: base.name, steps, input: fromBin(input) };
 }
@@ -260,6 +273,8 @@ export function fuzz(
   const indexes = only !== undefined ? only.split(',').map(Number) : undefined;
   const report: FuzzReport = { seed: options.seed, runs: 0, ok: 0, rejected: 0, distinctErrors: 0, slowest: { index: -1, ms: 0 }, problems: [], ms: 0 };
   const messages = new Set<string>();
+  let [parseMs, bytes, largest] = [0, 0, 0];
+  const slow: Array<[number, string]> = [];
   const started = Date.now();
   const total = indexes ? indexes.length : runs;
   for (let k = 0; k < total; k++) {
@@ -281,6 +296,10 @@ export function fuzz(
       problem = `threw ${(e as Error).stack ?? String(e)}`;
     }
     const ms = performance.now() - t0;
+    parseMs += ms;
+    if (STATS) slow.push([ms, `#${index} ${c.base} ${c.input.length}B ${c.steps.join(',')}`]);
+    bytes += c.input.length;
+    largest = Math.max(largest, c.input.length);
     if (ms > report.slowest.ms) report.slowest = { index, ms };
     if (indexes) console.log(`[bank-files] ${label} case ${index}: ${c.base}; ${c.steps.join(', ')}; ${problem ?? 'no problem'}`);
     if (problem) {
@@ -294,6 +313,14 @@ export function fuzz(
     }
   }
   report.ms = Date.now() - started;
+  if (STATS) {
+    const top = [...mutatorTime].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    const slowSum = (pattern: RegExp): string => slow.filter(([, d]) => pattern.test(d)).reduce((t, [ms]) => t + ms, 0).toFixed(0);
+    console.log(`[bank-files] ${label} fuzz: slowest parses ${slow.sort((a, b) => b[0] - a[0]).slice(0, 8).map(([ms, d]) => `${ms.toFixed(1)} ms ${d}`).join(' | ')}; deepNest total ${slowSum(/deepNest/)} ms`);
+    console.log(`[bank-files] ${label} fuzz: parse ${parseMs.toFixed(0)} ms, ${(bytes / report.runs).toFixed(0)} bytes per input, largest ${largest}`);
+    console.log(`[bank-files] ${label} fuzz: ${report.ms} ms in total; slowest mutators (ms): ${top.map(([n, t]) => `${n} ${t.toFixed(0)}`).join(', ')}`);
+    mutatorTime.clear();
+  }
   report.distinctErrors = messages.size;
   return report;
 }

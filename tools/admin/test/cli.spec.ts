@@ -51,6 +51,7 @@ describe('pnpm admin', () => {
     }
   });
 
+  // Each invocation starts a Node process that loads the API's modules: generous time on a busy machine.
   it('companies create and payments import work through the running API, and report refusals with exit code 1', async () => {
     const sql = await createPGliteClient();
     await ensureSchema(sql);
@@ -88,5 +89,5 @@ describe('pnpm admin', () => {
     } finally {
       await app.close();
     }
-  });
+  }, 180_000);
 });
