@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
 import { BankInboxJob } from '../src/payments';
 import { type Api, ORG, address, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
 import { testFiles } from '@pm/bank-files';
@@ -15,7 +16,7 @@ describe('The bank inbox folder', () => {
   let job: BankInboxJob;
 
   beforeAll(async () => {
-    api = await startApi(pgliteStorage, undefined, { bankInbox: { dir: inbox, intervalMs: 3_600_000 } });
+    api = await startApi(pgliteStorage, undefined, { bankInbox: { dir: inbox, intervalMs: 3_600_000 }, uploadLimit: 64 * 1024 });
     await api.call('POST', '/api/companies', {
       token: api.adminToken,
       body: { organisationNumber: ORG.main, name: 'Bygg AB', country: 'SE', address: address(), bankgiro: '5677-5612' },
@@ -35,6 +36,29 @@ describe('The bank inbox folder', () => {
     expect(await job.runOnce()).toBe(1);
     expect(files('processed')).toEqual([expect.stringMatching(/-camt054-20261123\.xml$/)]);
     expect((await api.call('GET', '/api/invoices/1001', { token })).body).toMatchObject({ status: 'paid', claimOre: 0 });
+  });
+
+  it('leaves a file in the inbox when our side fails, and imports it on a later round', async () => {
+    await api.call('PUT', '/api/invoices/1002', { token, body: invoiceBody({ ocr: '10025', totalOre: 10_000, vatOre: 2_000 }) });
+    writeFileSync(join(inbox, 'camt054-retry.xml'), camt054('5677-5612', [{ reference: 'INBOX-RETRY', amount: '100.00', ocr: '10025' }]));
+    await job.runOnce();
+    const spy = jest.spyOn(api.app.get(CommandBus), 'execute').mockRejectedValueOnce(new Error('connection terminated unexpectedly'));
+    await job.runOnce();
+    spy.mockRestore();
+    expect(readdirSync(inbox)).toContain('camt054-retry.xml');
+    expect(files('failed')).toEqual([]);
+    await job.runOnce();
+    await job.runOnce();
+    expect(readdirSync(inbox)).not.toContain('camt054-retry.xml');
+    expect((await api.call('GET', '/api/invoices/1002', { token })).body).toMatchObject({ status: 'paid' });
+  });
+
+  it('answers an upload above UPLOAD_LIMIT_BYTES with 413, storing nothing (the inbox has no such limit)', async () => {
+    const before = await api.eventCount();
+    const many = Array.from({ length: 200 }, (_, i) => ({ reference: `BIG-${i}`, amount: '1.00', text: 'x'.repeat(100) }));
+    const response = await api.upload('/api/payments/imports', token, camt054('5677-5612', many));
+    expect(response).toMatchObject({ status: 413, body: { code: 'REQUEST.TOO_LARGE' } });
+    expect(await api.eventCount()).toBe(before);
   });
 
   it('moves a broken file and a file for an unknown account to failed/, with the errors beside it', async () => {

@@ -1,7 +1,8 @@
 /**
  * The bank connection: files the bank delivers into BANK_INBOX_DIR are imported for the company whose
  * bankgiro they are for, then moved to `processed/` — or to `failed/` beside a `<name>.errors.json`
- * that says why (a broken file, an unknown account). A file still being written is left for the next
+ * that says why (a broken file, an unknown account). A failure on our side (the database is away) leaves
+ * the file where it is, to be tried again. A file still being written is left for the next
  * round: only files unchanged since the previous round are taken. Without BANK_INBOX_DIR the job sleeps.
  */
 import { Inject, Injectable } from '@nestjs/common';
@@ -10,6 +11,7 @@ import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promi
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { PeriodicJob } from '../../infrastructure/periodic-job';
+import { toErrorResponse } from '../../shared/http/error.filter';
 import { ImportBankFileCommand } from '../import-bank-file/import-bank-file';
 
 @Injectable()
@@ -68,7 +70,13 @@ export class BankInboxJob extends PeriodicJob {
       await rename(path, join(dir, 'processed', `${stamp}-${name}`));
       this.logger.log(`Imported ${name}: ${JSON.stringify(report)}`);
     } catch (error) {
-      const body = (error as { getResponse?: () => unknown }).getResponse?.() ?? { code: (error as { code?: string }).code ?? 'INTERNAL', message: (error as Error).message };
+      const { status, body } = toErrorResponse(error);
+      // Our side failed (the database is away …): the file stays in the inbox and is tried again.
+      if (status >= 500 || body.code === 'REQUEST.CONCURRENT_CHANGE') {
+        this.logger.error(`Bank file ${name} could not be imported now; it stays in the inbox for the next round: ${(error as Error).message}`);
+        return;
+      }
+      // The file itself is refused (broken, for an unknown account …): it goes aside with the reasons.
       await rename(path, join(dir, 'failed', `${stamp}-${name}`));
       await writeFile(join(dir, 'failed', `${stamp}-${name}.errors.json`), JSON.stringify(body, null, 2) + '\n');
       this.logger.warn(`Bank file ${name} was not imported: ${JSON.stringify(body)}`);

@@ -70,7 +70,7 @@ export class ImportRecordDto {
   @ApiProperty({ description: 'SHA-256 of the file, hex' }) fileSha256!: string;
   @ApiProperty({ enum: ['camt.054', 'bgmax'] }) format!: string;
   @ApiProperty({ enum: ['upload', 'inbox'] }) source!: string;
-  @ApiProperty({ enum: ['running', 'done', 'failed'] }) status!: string;
+  @ApiProperty({ enum: ['running', 'done', 'failed', 'interrupted'], description: 'interrupted: its process stopped; importing the file again continues it' }) status!: string;
   @ApiProperty({ description: 'Payments in the file' }) payments!: number;
   @ApiProperty({ description: 'Payments processed so far' }) processed!: number;
   @ApiProperty() matched!: number;

@@ -15,7 +15,8 @@ export interface ImportRecord {
   fileSha256: string;
   format: string;
   source: ImportSource;
-  status: 'running' | 'done' | 'failed';
+  /** `interrupted`: it was running when its process stopped (no progress for minutes); importing the file again continues it. */
+  status: 'running' | 'done' | 'failed' | 'interrupted';
   payments: number;
   processed: number;
   matched: number;
@@ -35,6 +36,7 @@ interface Row {
   format: string;
   source: ImportSource;
   status: ImportRecord['status'];
+  shown_status: ImportRecord['status'];
   payments: number;
   processed: number;
   matched: number;
@@ -53,7 +55,7 @@ const toRecord = (row: Row): ImportRecord => ({
   fileSha256: row.file_sha256,
   format: row.format,
   source: row.source,
-  status: row.status,
+  status: row.shown_status,
   payments: Number(row.payments),
   processed: Number(row.processed),
   matched: Number(row.matched),
@@ -65,6 +67,9 @@ const toRecord = (row: Row): ImportRecord => ({
   finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
   error: row.error,
 });
+
+/** A running import whose process stopped shows as interrupted once it has made no progress for this long. */
+const SELECT = `SELECT *, CASE WHEN status = 'running' AND heartbeat_at < now() - interval '5 minutes' THEN 'interrupted' ELSE status END AS shown_status FROM pay_imports`;
 
 /** Parser warnings kept with the report; a huge file's thousands of identical warnings are capped. */
 const MAX_WARNINGS = 200;
@@ -90,6 +95,7 @@ export class ImportRegistry implements OnModuleInit {
       duplicates integer NOT NULL DEFAULT 0,
       warnings jsonb NOT NULL DEFAULT '[]',
       started_at timestamptz NOT NULL DEFAULT now(),
+      heartbeat_at timestamptz NOT NULL DEFAULT now(),
       finished_at timestamptz,
       error text
     )`);
@@ -107,7 +113,7 @@ export class ImportRegistry implements OnModuleInit {
   }
 
   async progress(importId: string, processed: number): Promise<void> {
-    await this.sql.query('UPDATE pay_imports SET processed = $2 WHERE import_id = $1', [importId, processed]);
+    await this.sql.query('UPDATE pay_imports SET processed = $2, heartbeat_at = now() WHERE import_id = $1', [importId, processed]);
   }
 
   async finish(importId: string, counts: { matched: number; partlyMatched: number; unmatched: number; duplicates: number }): Promise<void> {
@@ -125,21 +131,21 @@ export class ImportRegistry implements OnModuleInit {
 
   /** One import of the company; without a company (an operator), of any company. */
   async get(companyId: string | undefined, importId: string): Promise<ImportRecord | null> {
-    const { rows } = await this.sql.query<Row>('SELECT * FROM pay_imports WHERE ($1::text IS NULL OR company_id = $1) AND import_id = $2', [companyId ?? null, importId]);
+    const { rows } = await this.sql.query<Row>(`${SELECT} WHERE ($1::text IS NULL OR company_id = $1) AND import_id = $2`, [companyId ?? null, importId]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** The earlier import of the very same file, if any (re-importing it books nothing twice). */
   async sameFile(companyId: string, sha256: string, except: string): Promise<ImportRecord | null> {
     const { rows } = await this.sql.query<Row>(
-      `SELECT * FROM pay_imports WHERE company_id = $1 AND file_sha256 = $2 AND import_id <> $3 ORDER BY started_at LIMIT 1`,
+      `${SELECT} WHERE company_id = $1 AND file_sha256 = $2 AND import_id <> $3 ORDER BY started_at LIMIT 1`,
       [companyId, sha256, except],
     );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async list(companyId: string, limit: number): Promise<ImportRecord[]> {
-    const { rows } = await this.sql.query<Row>('SELECT * FROM pay_imports WHERE company_id = $1 ORDER BY started_at DESC, import_id LIMIT $2', [companyId, limit]);
+    const { rows } = await this.sql.query<Row>(`${SELECT} WHERE company_id = $1 ORDER BY started_at DESC, import_id LIMIT $2`, [companyId, limit]);
     return rows.map(toRecord);
   }
 }
