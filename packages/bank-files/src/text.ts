@@ -100,6 +100,15 @@ export function compactDate(s: string): string | undefined {
   return isIsoDate(iso) ? iso : undefined;
 }
 
+/**
+ * A copy of `s` that does not point into a larger string. V8 keeps substrings of 13 or more characters as views
+ * into their parent string, so a value cut from a chunk of the file would keep the whole chunk (or, for BgMax,
+ * the whole decoded file) in memory for as long as the payment that holds it.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** Collects references in the normalised order (OCR, invoice numbers, free text), without duplicates. */
 export class ReferenceCollector {
   private readonly ocr: string[] = [];
@@ -129,10 +138,11 @@ export class ReferenceCollector {
 
   build(): PaymentReference[] {
     const ocrs = new Set(this.ocr);
+    // Spread into one literal: an exact-size array (push would leave spare capacity in each of 100,000 arrays).
     return [
-      ...this.ocr.map((value) => ({ kind: 'ocr' as const, value })),
-      ...this.invoice.filter((v) => !ocrs.has(v)).map((value) => ({ kind: 'invoice_number' as const, value })),
-      ...this.free.map((value) => ({ kind: 'free_text' as const, value })),
+      ...this.ocr.map((value) => ({ kind: 'ocr' as const, value: detach(value) })),
+      ...this.invoice.filter((v) => !ocrs.has(v)).map((value) => ({ kind: 'invoice_number' as const, value: detach(value) })),
+      ...this.free.map((value) => ({ kind: 'free_text' as const, value: detach(value) })),
     ];
   }
 }

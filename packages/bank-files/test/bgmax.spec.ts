@@ -1,4 +1,5 @@
 import { invoiceNumberCandidates, parseBgMax } from '../src';
+import { generateBgMax } from '../src/testing';
 import { fixture, fixtureFiles, resultProblem } from './helpers';
 
 const ok = (name: string) => {
@@ -101,6 +102,23 @@ describe('parseBgMax on the project fixtures', () => {
     });
   });
 
+  it('the same deposit twice in one file is an error, not two payments with one bank reference (found by the fuzz test)', () => {
+    // Both sections are deposit 00109 of 2026-03-09 for bankgiro 5050-1055, with consistent totals and TK70 counts.
+    // Before, both were accepted and their payments shared the bank reference …:P1:…, so the import, which
+    // de-duplicates on it, would have booked only one of them.
+    expect(parseBgMax(fixture('bgmax', 'repeated-deposit.latin1.txt'))).toEqual({
+      ok: false,
+      format: 'bgmax',
+      errors: [{ line: 7, message: 'TK15 deposit 00109 of 2026-03-09 for bankgiro 50501055 appears twice in the file (also on line 4).' }],
+    });
+    // With another deposit serial the second section is a deposit of its own.
+    const lines = fixture('bgmax', 'repeated-deposit.latin1.txt').toString('latin1').split('\r\n');
+    lines[6] = lines[6].replace('2026030900109', '2026030900110');
+    const r = parseBgMax(lines.join('\r\n'));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.payments.map((p) => p.bankReference)).toEqual(['BGMAX:50501055:20260309:00109:P1:000000000801', 'BGMAX:50501055:20260309:00110:P1:000000000801']);
+  });
+
   it('field errors are all listed with their lines (all-or-nothing)', () => {
     const lines = fixture('bgmax', 'utf8-bom.txt').toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
     lines[0] = lines[0].replace('20260302', '20261302'); // invalid month in TK01
@@ -126,6 +144,18 @@ describe('parseBgMax on the project fixtures', () => {
     const b = parseBgMax(Buffer.from(bytes));
     expect(b).toEqual(a);
     expect(resultProblem(a)).toBeUndefined();
+  });
+});
+
+describe('generateBgMax (benchmark helper)', () => {
+  it.each(['\r\n', '\n'] as const)('N payments with OCR references round-trip through the parser (EOL %j)', (eol) => {
+    const { text, payments } = generateBgMax({ payments: 2345, perSection: 1000, seed: 7, eol });
+    const r = parseBgMax(Buffer.from(text, 'latin1'));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
+    expect(r.warnings).toEqual([]);
+    expect(r.payments.map((p) => [p.bankReference, p.amountOre, p.references[0]])).toEqual(payments.map((p) => [p.bankReference, p.amountOre, { kind: 'ocr', value: p.ocr }]));
+    expect(r.payments[10].payer).toEqual({ name: 'Betalare 11 Åkeri Öst AB' });
+    expect(resultProblem(r, Buffer.from(text, 'latin1'))).toBeUndefined();
   });
 });
 

@@ -4,8 +4,8 @@ import { parseOcr } from '@pm/domain';
 import { type IncomingPayment, type ParseIssue, type ParseResult } from '../src';
 import { isIsoDate } from '../src/text';
 
-/** The third-party samples beside the project checkout (absent in a fresh clone). */
-export const SAMPLES_DIR = path.resolve(__dirname, '../../../../shared/samples');
+/** The third-party samples beside the project checkout (absent in a fresh clone). BANK_FILES_SAMPLES_DIR overrides. */
+export const SAMPLES_DIR = path.resolve(process.env.BANK_FILES_SAMPLES_DIR ?? path.resolve(__dirname, '../../../../shared/samples'));
 export const HAVE_SAMPLES = existsSync(path.join(SAMPLES_DIR, 'bgmax')) && existsSync(path.join(SAMPLES_DIR, 'camt054'));
 export const FIXTURES_DIR = path.resolve(__dirname, 'fixtures');
 
@@ -66,7 +66,8 @@ export function maxLine(input: Uint8Array | string): number {
   return n;
 }
 
-const KINDS = new Set(['ocr', 'invoice_number', 'free_text']);
+/** Reference kinds in their documented order: OCR numbers first, then invoice-number candidates, then free text. */
+const KIND_RANK: Record<string, number> = { ocr: 0, invoice_number: 1, free_text: 2 };
 const isPositiveInt = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n >= 1;
 const issueText = (e: unknown): string => JSON.stringify(e).slice(0, 300);
 
@@ -120,11 +121,15 @@ function paymentProblem(p: IncomingPayment, format: string, limit: number): stri
   if (!/^[A-Z]{3}$/.test(p.currency)) return `bad currency ${p.currency}`;
   if (typeof p.reversal !== 'boolean') return 'reversal is not a boolean';
   if (p.source.format !== format) return `source format ${p.source.format} in a ${format} result`;
-  if (!isPositiveInt(p.source.line) || p.source.line > limit || !p.source.location) return 'unlocated payment';
+  if (!isPositiveInt(p.source.line) || p.source.line > limit) return 'unlocated payment';
+  if (format === 'bgmax' ? p.source.location !== `line ${p.source.line}` : !/^\/Document(?:\[\d+\])?\/./.test(p.source.location)) return `bad source location "${p.source.location}"`;
   if (typeof p.account !== 'object' || typeof p.payer !== 'object') return 'missing account or payer';
   const seen = new Set<string>();
+  let rank = 0;
   for (const ref of p.references) {
-    if (!KINDS.has(ref.kind)) return `unknown reference kind ${ref.kind}`;
+    if (!Object.hasOwn(KIND_RANK, ref.kind)) return `unknown reference kind ${ref.kind}`;
+    if (KIND_RANK[ref.kind] < rank) return `references out of order (${ref.kind} after a later kind)`;
+    rank = KIND_RANK[ref.kind];
     if (typeof ref.value !== 'string' || ref.value.trim() === '') return `empty ${ref.kind} reference`;
     if (ref.kind === 'ocr' && !parseOcr(ref.value).ok) return `OCR reference "${ref.value}" is not a valid OCR number`;
     const key = `${ref.kind}:${ref.value}`;

@@ -19,7 +19,7 @@
 //   `allowFragment` is set.
 import { parseBankgiro } from '@pm/domain';
 import { type AccountRef, type IncomingPayment, type ParseIssue, type ParseResult } from '../incoming-payment';
-import { ReferenceCollector, compactDate, firstInvalidUtf8, formatOre, hasNonAscii } from '../text';
+import { ReferenceCollector, compactDate, detach, firstInvalidUtf8, formatOre, hasNonAscii } from '../text';
 
 export interface BgMaxOptions {
   /** Accept a file without TK01/TK70 (a lone section). Default false. */
@@ -49,6 +49,17 @@ interface Section {
   bankgiro: string;
   currency: string;
   drafts: Draft[];
+}
+
+/** What every payment of one deposit shares. */
+interface Deposit {
+  section: Section;
+  /** The TK15 payment date, 'YYYY-MM-DD' … */
+  date: string;
+  /** … and as written, 'YYYYMMDD' (for the bank reference). */
+  compactDate: string;
+  serial: string;
+  account: AccountRef;
 }
 
 /** Decode BgMax bytes: valid UTF-8 containing non-ASCII → UTF-8 (repairing double encoding), else latin-1. */
@@ -93,6 +104,16 @@ function expandTabs(s: string): string {
 
 const stripZeros = (s: string): string => s.replace(/^0+/, '');
 
+/** True when `value` is exactly `len` ASCII digits. */
+function isDigits(value: string, len: number): boolean {
+  if (value.length !== len) return false;
+  for (let i = 0; i < len; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export function parseBgMax(input: Uint8Array | string, options: BgMaxOptions = {}): ParseResult {
   const decoded = decodeBgMax(input);
   const warnings = decoded.warnings;
@@ -114,7 +135,7 @@ export function parseBgMax(input: Uint8Array | string, options: BgMaxOptions = {
   let draft: Draft | null = null;
 
   const digits = (line: number, value: string, len: number, what: string): boolean => {
-    if (new RegExp(`^\\d{${len}}$`).test(value)) return true;
+    if (isDigits(value, len)) return true;
     err(line, `${what} must be ${len} digits, found "${value}".`);
     return false;
   };
@@ -176,7 +197,7 @@ export function parseBgMax(input: Uint8Array | string, options: BgMaxOptions = {
       raw = expandTabs(raw);
       warn(lineNo, 'TAB characters were expanded to 8-column tab stops.');
     }
-    if (raw.trim() === '') continue;
+    if (!/\S/.test(raw)) continue;
     if (raw.length > 80 && raw.slice(80).trim() !== '') warn(lineNo, `The record is ${raw.length} characters long; everything after column 80 is ignored.`);
     const r = raw.length < 80 ? raw.padEnd(80, ' ') : raw.slice(0, 80);
     const tk = r.slice(0, 2);
@@ -363,6 +384,7 @@ export function parseBgMax(input: Uint8Array | string, options: BgMaxOptions = {
           break;
         }
         deposits.set(depositKey, lineNo);
+        const deposit: Deposit = { section: s, date, compactDate: dateField, serial, account: { bankgiro: s.bankgiro } };
         let nthP = 0;
         let nthD = 0;
         for (const d of s.drafts) {
@@ -371,7 +393,7 @@ export function parseBgMax(input: Uint8Array | string, options: BgMaxOptions = {
             err(d.line, 'Amount too large.');
             continue;
           }
-          payments.push(toPayment(d, s, date, serial, `${d.deduction ? 'D' : 'P'}${nth}`));
+          payments.push(toPayment(d, deposit, `${d.deduction ? 'D' : 'P'}${nth}`));
         }
         break;
       }
@@ -409,29 +431,31 @@ export function parseBgMax(input: Uint8Array | string, options: BgMaxOptions = {
   return { ok: true, format: 'bgmax', payments, warnings: sortIssues(warnings), account };
 }
 
-function toPayment(d: Draft, s: Section, date: string, depositSerial: string, position: string): IncomingPayment {
+function toPayment(d: Draft, deposit: Deposit, position: string): IncomingPayment {
+  const s = deposit.section;
   if (d.text.length > 0) {
     let joined = d.text[0].value;
     for (let k = 1; k < d.text.length; k++) joined += (d.text[k - 1].full ? '' : ' ') + d.text[k].value;
     d.refs.addFreeText(joined);
   }
   const payer: IncomingPayment['payer'] = {};
-  if (d.name) payer.name = d.name;
+  if (d.name) payer.name = detach(d.name);
   const senderBg = stripZeros(d.senderBg);
   if (senderBg) payer.bankgiro = senderBg;
   if (d.orgNo) payer.organisationNumber = d.orgNo;
   if (d.address) {
     const a = d.address;
     const lines = [a.street, [a.postcode, a.town].filter(Boolean).join(' '), [a.country, a.countryCode].filter(Boolean).join(' ')];
-    const address = lines.filter((x): x is string => !!x);
+    const address = lines.filter((x): x is string => !!x).map(detach);
     if (address.length > 0) payer.address = address;
   }
   return {
-    bankReference: `BGMAX:${s.bankgiro}:${date.replace(/-/g, '')}:${depositSerial}:${position}:${d.serial}`,
+    // detach: one flat string instead of a chain of string pieces (100,000 payments).
+    bankReference: detach(`BGMAX:${s.bankgiro}:${deposit.compactDate}:${deposit.serial}:${position}:${d.serial}`),
     amountOre: Number(d.amount),
     currency: s.currency,
-    bookingDate: date,
-    account: { bankgiro: s.bankgiro },
+    bookingDate: deposit.date,
+    account: deposit.account,
     payer,
     references: d.refs.build(),
     source: { format: 'bgmax', location: `line ${d.line}`, line: d.line },

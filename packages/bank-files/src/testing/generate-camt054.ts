@@ -2,6 +2,7 @@
 // each with an OCR reference (check digit and length digit), grouped into batch entries like a Bankgiro deposit.
 import { writeFileSync } from 'node:fs';
 import { luhnCheckDigit } from '@pm/domain';
+import { seededRandom } from './seeded-random';
 
 export interface GenerateCamt054Options {
   /** Number of payments (TxDtls). */
@@ -28,22 +29,12 @@ export function makeOcr(body: string): string {
   return withLength + String(luhnCheckDigit(withLength));
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const money = (ore: number): string => `${Math.floor(ore / 100)}.${String(ore % 100).padStart(2, '0')}`;
 
 export function generateCamt054(options: GenerateCamt054Options): { xml: string; payments: GeneratedPayment[] } {
   const { payments: count, perEntry = 50, version = '02', seed = 1, bankgiro = '9912346', bookingDate = '2026-03-02' } = options;
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const expected: GeneratedPayment[] = [];
   const entries: string[] = [];
   let creditSum = 0;

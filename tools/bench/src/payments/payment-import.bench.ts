@@ -28,18 +28,6 @@ const ORG = '556036-0793';
 const COMPANY_ID_NAME = 'Bench Bygg AB';
 const SEED_BATCH = 20_000;
 
-/** Deterministic PRNG, so every run imports the same file. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ocrOf = (n: number) => {
   const body = String(1_000_000 + n);
   const withLength = body + String((body.length + 2) % 10);
@@ -65,7 +53,7 @@ function invoice(n: number): InvoiceDetails {
 
 /** Which invoices the file pays, and how: mostly exact OCR, some partial, some by text, by amount and payer, or unknown. */
 function plan(options: PaymentBenchOptions) {
-  const rnd = mulberry32(42);
+  const rnd = testFiles.seededRandom(42); // the same file in every run
   const chosen = new Set<number>();
   while (chosen.size < options.payments) chosen.add(Math.floor(rnd() * options.invoices));
   return [...chosen].map((n, i) => {
