@@ -1,20 +1,25 @@
 /**
- * A camt.054 with 100,000 payments against 1,000,000 open invoices (issue 4). Measured in one run:
+ * A camt.054 with 100,000 payments against 1,000,000 open invoices (issue 4). This process seeds the
+ * store; a fresh child process (import-child.ts) then runs the API and measures, so its memory is what
+ * an import costs. Measured in one run:
  * - parse + match: our streaming parser and the import's own lookups and matching policy (no writes),
  *   against the baselines of a bare saxes pass over the same bytes and one raw SQL lookup of every OCR;
  * - the whole import over HTTP: parse, match, the events written and the read models caught up,
  *   against raw SQL inserts of the same number of event rows.
  */
-import { BankPaymentProcessor, createApp, signToken, systemContext, type AppConfig } from '@pm/api';
-import { parseBankFile, testFiles } from '@pm/bank-files';
+import { type AppConfig, createApp, signToken } from '@pm/api';
+import { testFiles } from '@pm/bank-files';
 import { type InvoiceDetails, customerShareOre, lastDayToPayOnTime, luhnCheckDigit, streams } from '@pm/domain';
-import { type NewEvent, PostgresEventStore, type SqlClient, createPGliteClient, createPgClient, ensureSchema } from '@pm/event-store';
-import { SaxesParser } from 'saxes';
+import { type NewEvent, PostgresEventStore, ensureSchema } from '@pm/event-store';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fmt, measure } from '../report';
+import { type ChildInput } from './import-child';
+import { connect, createLocation, dropLocation } from './store';
 
 export interface PaymentBenchOptions {
   store: 'pglite' | 'postgres';
@@ -67,26 +72,6 @@ function plan(options: PaymentBenchOptions) {
   });
 }
 
-async function openStore(options: PaymentBenchOptions): Promise<{ sql: SqlClient; cleanup: () => Promise<void> }> {
-  if (options.store === 'pglite') {
-    const dir = mkdtempSync(join(tmpdir(), 'pm-bench-'));
-    const sql = await createPGliteClient(join(dir, 'pglite'));
-    return { sql, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-  const admin = createPgClient(options.databaseUrl!);
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const sql = createPgClient(options.databaseUrl!, { searchPath: schema, max: 10 });
-  return {
-    sql,
-    // The app closes `sql` when it shuts down.
-    cleanup: async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.close();
-    },
-  };
-}
-
 export interface PaymentBenchResult {
   store: string;
   invoices: number;
@@ -94,13 +79,13 @@ export interface PaymentBenchResult {
   fileMb: number;
   saxesMs: number;
   parseMs: number;
-  parsePeakRssMb: number;
   rawLookupMs: number;
   matchMs: number;
   matchCounts: Record<string, number>;
   parseAndMatchMs: number;
   parseAndMatchPeakRssMb: number;
   parseAndMatchHeapMb: number;
+  baselineRssMb: number;
   importMs: number;
   importPeakRssMb: number;
   importReport: Record<string, unknown>;
@@ -109,33 +94,52 @@ export interface PaymentBenchResult {
 }
 
 export async function benchPaymentImport(options: PaymentBenchOptions, log: (line: string) => void): Promise<PaymentBenchResult> {
-  const { sql, cleanup } = await openStore(options);
+  const location = await createLocation(options.store, options.databaseUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'pm-bench-data-'));
-  const config: AppConfig = {
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    jwtSecret: randomUUID(),
-    seedDemo: false,
-    termsVersion: '2026-1',
-    bodyLimit: 1_048_576,
-    uploadLimit: 512 * 1_048_576,
-    referenceRates: [],
-  };
+  const file = join(dataDir, 'bench-camt054.xml');
+  try {
+    const jwtSecret = randomUUID();
+    const { companyId } = await seed(options, location, dataDir, jwtSecret, file, log);
+    const measured = await runChild({ location, dataDir, jwtSecret, companyId, file }, log);
+    const sql = await connect(location);
+    try {
+      const eventsWritten = Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM es_events WHERE type <> 'InvoiceReceived' AND type <> 'CompanyRegistered'`)).rows[0].n);
+      const rawInsert = await measure(() => rawInserts(sql, eventsWritten));
+      return {
+        store: options.store === 'pglite' ? 'PGlite (embedded)' : 'PostgreSQL server',
+        invoices: options.invoices,
+        payments: options.payments,
+        fileMb: readFileSync(file).length / 1048576,
+        ...(measured as Omit<PaymentBenchResult, 'store' | 'invoices' | 'payments' | 'fileMb' | 'eventsWritten' | 'rawInsertMs'>),
+        eventsWritten,
+        rawInsertMs: rawInsert.ms,
+      };
+    } finally {
+      await sql.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropLocation(location);
+  }
+}
+
+/** The company, the streams of the invoices the file pays, all open invoices in the read model, and the file. */
+async function seed(options: PaymentBenchOptions, location: Parameters<typeof connect>[0], dataDir: string, jwtSecret: string, file: string, log: (line: string) => void) {
+  const sql = await connect(location);
   await ensureSchema(sql);
   const store = new PostgresEventStore(sql);
+  const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir, jwtSecret, seedDemo: false, termsVersion: '2026-1', bodyLimit: 1_048_576, uploadLimit: 1_048_576, referenceRates: [] };
   const app = await createApp(config, { storage: { sql, store }, logger: ['error', 'warn'] });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   try {
-    const admin = signToken(config.jwtSecret, { sub: 'bench', role: 'admin' }, '2h');
+    const admin = signToken(jwtSecret, { sub: 'bench', role: 'admin' }, '2h');
     const created = await fetch(`${url}/api/companies`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: JSON.stringify({ organisationNumber: ORG, name: COMPANY_ID_NAME, country: 'SE', bankgiro: BANKGIRO, address: { line1: 'Verkstadsgatan 4', postalCode: '411 04', city: 'Göteborg', country: 'SE' } }),
     });
     const { companyId } = (await created.json()) as { companyId: string };
-    const token = signToken(config.jwtSecret, { sub: 'bench-user', role: 'user', company: companyId }, '2h');
 
     // The invoices the file pays exist as event streams (the import writes to them); all 1,000,000 are in the read model.
     const payments = plan(options);
@@ -199,99 +203,69 @@ export async function benchPaymentImport(options: PaymentBenchOptions, log: (lin
     }
     log(`  seeded in ${fmt.ms(Date.now() - seedStart)}`);
 
-    const bytes = Buffer.from(testFiles.camt054(BANKGIRO, payments.map((p) => p.payment)), 'utf8');
-
-    // Baseline: a bare streaming pass of the same peer library over the same bytes.
-    const saxes = await measure(async () => {
-      let tx = 0;
-      const parser = new SaxesParser();
-      parser.on('opentag', (tag) => void (tag.name === 'TxDtls' && tx++));
-      const text = bytes.toString('utf8');
-      for (let i = 0; i < text.length; i += 65536) parser.write(text.slice(i, i + 65536));
-      parser.close();
-      return tx;
-    });
-    const parsed = await measure(async () => parseBankFile(bytes, 'bench.xml'));
-    if (!parsed.result.ok) throw new Error(`the generated file does not parse: ${JSON.stringify(parsed.result.errors.slice(0, 3))}`);
-    const facts = parsed.result.payments.map((p) => ({
-      bankReference: p.bankReference,
-      amountOre: p.amountOre,
-      bookingDate: p.bookingDate,
-      ...(p.payer.name ? { payerName: p.payer.name } : {}),
-      references: p.references,
-      reversal: p.reversal,
-      currency: p.currency,
-    }));
-
-    // Baseline: one raw SQL lookup of every OCR of the file.
-    const ocrs = facts.flatMap((p) => p.references.filter((r) => r.kind === 'ocr').map((r) => r.value));
-    const rawLookup = await measure(async () => (await sql.query('SELECT invoice_number, remaining_ore FROM rm_invoices WHERE company_id = $1 AND ocr = ANY($2::text[])', [companyId, ocrs])).rows.length);
-
-    const processor = app.get(BankPaymentProcessor);
-    const matched = await measure(() => processor.preview(companyId, facts, systemContext('bench')));
-    const both = await measure(async () => {
-      const again = parseBankFile(bytes, 'bench.xml');
-      if (!again.ok) throw new Error('unreachable');
-      return processor.preview(
-        companyId,
-        again.payments.map((p) => ({ bankReference: p.bankReference, amountOre: p.amountOre, bookingDate: p.bookingDate, ...(p.payer.name ? { payerName: p.payer.name } : {}), references: p.references, reversal: p.reversal, currency: p.currency })),
-        systemContext('bench'),
-      );
-    });
-    log(`  parse + match: ${fmt.ms(both.ms)} (peak RSS ${both.peakRssMb} MB)`);
-
-    // The whole import over HTTP: upload, parse, match, write, and the read models caught up.
-    const eventsBefore = Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM es_events')).rows[0].n);
-    const imported = await measure(async () => {
-      const form = new FormData();
-      form.append('file', new Blob([bytes]), 'bench-camt054.xml');
-      const response = await fetch(`${url}/api/payments/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-      const body = (await response.json()) as Record<string, unknown>;
-      if (response.status !== 201) throw new Error(`import failed: ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
-      return body;
-    });
-    const eventsWritten = Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM es_events')).rows[0].n) - eventsBefore;
-    log(`  import: ${fmt.ms(imported.ms)}, ${fmt.int(eventsWritten)} events (peak RSS ${imported.peakRssMb} MB)`);
-
-    // Baseline: the same number of event rows inserted with raw SQL, in batches of the same size.
-    await sql.query('CREATE TABLE bench_raw_events (LIKE es_events INCLUDING ALL)');
-    const row = { stream_id: 's', type: 'T', data: { x: 1 }, metadata: { y: 2 }, previous_hash: '', hash: 'h' };
-    const rawInsert = await measure(async () => {
-      for (let i = 0; i < eventsWritten; i += 2000) {
-        const batch = Array.from({ length: Math.min(2000, eventsWritten - i) }, (_, k) => ({ ...row, stream_id: `raw-${i + k}`, event_id: randomUUID() }));
-        await sql.transaction((tx) =>
-          tx.query(
-            `INSERT INTO bench_raw_events (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
-             SELECT r.stream_id, 1, r.event_id, r.type, r.data, r.metadata, now(), r.previous_hash, r.hash
-             FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)`,
-            [JSON.stringify(batch)],
-          ),
-        );
-      }
-    });
-    return {
-      store: options.store === 'pglite' ? 'PGlite (embedded)' : 'PostgreSQL server',
-      invoices: options.invoices,
-      payments: options.payments,
-      fileMb: bytes.length / 1048576,
-      saxesMs: saxes.ms,
-      parseMs: parsed.ms,
-      parsePeakRssMb: parsed.peakRssMb,
-      rawLookupMs: rawLookup.ms,
-      matchMs: matched.ms,
-      matchCounts: matched.result,
-      parseAndMatchMs: both.ms,
-      parseAndMatchPeakRssMb: both.peakRssMb,
-      parseAndMatchHeapMb: both.peakHeapMb,
-      importMs: imported.ms,
-      importPeakRssMb: imported.peakRssMb,
-      importReport: imported.result,
-      eventsWritten,
-      rawInsertMs: rawInsert.ms,
-    };
+    writeFileSync(file, testFiles.camt054(BANKGIRO, payments.map((p) => p.payment)));
+    return { companyId };
   } finally {
     await app.close();
-    await cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the measuring child: it reports parse + match, then serves the import that this process uploads. */
+function runChild(input: ChildInput, log: (line: string) => void): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', ...(process.env.BENCH_CHILD_NODE_OPTIONS ?? '').split(' ').filter(Boolean), join(__dirname, 'import-child.js')], {
+      env: { ...process.env, BENCH_CHILD_INPUT: JSON.stringify(input) },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const result: Record<string, unknown> = {};
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(result) : reject(new Error(`the benchmark child stopped with ${code}`))));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (!line.startsWith('{')) return void log(`  [child] ${line}`);
+      const message = JSON.parse(line) as Record<string, unknown> & { phase: string; url?: string };
+      if (message.phase === 'parse-and-match') {
+        Object.assign(result, message);
+        log(`  parse + match: ${fmt.ms(Number(message.parseAndMatchMs))} (peak RSS ${String(message.parseAndMatchPeakRssMb)} MB)`);
+      } else if (message.phase === 'ready') {
+        void upload(message.url!, input)
+          .then(({ ms, report }) => {
+            Object.assign(result, { importMs: ms, importReport: report });
+            log(`  import: ${fmt.ms(ms)}`);
+            child.stdin.write('done\n');
+          })
+          .catch((error: unknown) => {
+            child.kill();
+            reject(error as Error);
+          });
+      } else if (message.phase === 'imported') Object.assign(result, message);
+    });
+  });
+}
+
+async function upload(url: string, input: ChildInput): Promise<{ ms: number; report: Record<string, unknown> }> {
+  const token = signToken(input.jwtSecret, { sub: 'bench-user', role: 'user', company: input.companyId }, '2h');
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(input.file)]), 'bench-camt054.xml');
+  const started = Date.now();
+  const response = await fetch(`${url}/api/payments/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const report = (await response.json()) as Record<string, unknown>;
+  if (response.status !== 201) throw new Error(`import failed: ${response.status} ${JSON.stringify(report).slice(0, 500)}`);
+  return { ms: Date.now() - started, report };
+}
+
+/** Baseline: as many event rows as the import wrote, inserted with raw SQL in transactions of 2,000. */
+async function rawInserts(sql: Awaited<ReturnType<typeof connect>>, rows: number): Promise<void> {
+  await sql.query('CREATE TABLE bench_raw_events (LIKE es_events INCLUDING ALL)');
+  const row = { stream_id: 's', type: 'T', data: { x: 1 }, metadata: { y: 2 }, previous_hash: '', hash: 'h' };
+  for (let i = 0; i < rows; i += 2000) {
+    const batch = Array.from({ length: Math.min(2000, rows - i) }, (_, k) => ({ ...row, stream_id: `raw-${i + k}`, event_id: randomUUID() }));
+    await sql.transaction((tx) =>
+      tx.query(
+        `INSERT INTO bench_raw_events (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
+         SELECT r.stream_id, 1, r.event_id, r.type, r.data, r.metadata, now(), r.previous_hash, r.hash
+         FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)`,
+        [JSON.stringify(batch)],
+      ),
+    );
   }
 }
