@@ -261,6 +261,19 @@ describe('Importing bank files', () => {
     expect(badPeriod).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID_PERIOD' } });
   });
 
+  it('imports BgMax as well (latin-1, 80-column records), with the same matching and de-duplication', async () => {
+    const { text, payments } = testFiles.generateBgMax({ payments: 3, bankgiro: '56775612', bookingDate: '2026-11-20' });
+    for (const [i, p] of payments.entries())
+      await api.call('PUT', `/api/invoices/BG${i}`, { token, body: invoiceBody({ ocr: p.ocr, totalOre: p.amountOre, vatOre: Math.trunc(p.amountOre / 5) }) });
+    const bytes = Buffer.from(text, 'latin1');
+    const report = await api.upload('/api/payments/imports', token, bytes, 'BGMAX.TXT');
+    expect(report).toMatchObject({ status: 201, body: { format: 'bgmax', payments: 3, matched: 3 } });
+    for (const i of [0, 1, 2]) expect(await invoice(`BG${i}`)).toMatchObject({ status: 'paid' });
+    expect((await api.upload('/api/payments/imports', token, bytes, 'BGMAX.TXT')).body).toMatchObject({ duplicates: 3 });
+    const broken = await api.upload('/api/payments/imports', token, Buffer.from(text.replace(/^15/m, '16'), 'latin1'), 'BGMAX.TXT');
+    expect(broken).toMatchObject({ status: 422, body: { code: 'PAYMENT_FILE.INVALID', errors: expect.arrayContaining([expect.objectContaining({ line: expect.any(Number) })]) } });
+  });
+
   it('an operator imports for the company whose bankgiro the file is for', async () => {
     await api.call('PUT', '/api/invoices/1040', { token, body: invoiceBody({ ocr: '10074', totalOre: 10_000, vatOre: 2_000 }) });
     const report = await api.upload('/api/payments/imports', api.adminToken, camt054(BANKGIRO, [{ reference: 'ADMIN-1', amount: '100.00', ocr: '10074' }]));
