@@ -11,6 +11,7 @@ import { PROJECTIONS } from './infrastructure/projections/projection';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner';
 import { LiveController } from './live/live.controller';
 import { OperationsController } from './operations/operations.controller';
+import { WebAppController } from './web-app/web-app.controller';
 import { PartnerOutboxProjection, PartnerSyncModule } from './partner-sync';
 import { BankPaymentsProjection, PartnerPayoutsProjection, PaymentsModule } from './payments';
 import { AccountingModule, JournalProjection } from './accounting';
@@ -45,7 +46,7 @@ export class AppModule {
         AccountingModule,
         ...(withPartner ? [PartnerSyncModule] : []),
       ],
-      controllers: [LiveController, OperationsController],
+      controllers: [LiveController, OperationsController, ...(config.webDir ? [WebAppController] : [])],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

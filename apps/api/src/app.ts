@@ -4,6 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { join } from 'node:path';
+import { InMemoryEventStore, type SqlClient } from '@pm/event-store';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { type AppConfig } from './config/app-config';
@@ -31,6 +34,20 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
+/**
+ * The OpenAPI document without a database: the application is assembled but never initialised, so no
+ * module touches storage. The web app's typed client is generated from this (see apps/web).
+ */
+export async function exportOpenApiDocument(config: AppConfig): Promise<OpenAPIObject> {
+  const unused = (): never => {
+    throw new Error('The OpenAPI export has no database');
+  };
+  const sql: SqlClient = { kind: 'pglite', query: unused, transaction: unused, listen: unused, close: async () => undefined } as unknown as SqlClient;
+  // Never initialised, so never closed: closing would run the shutdown hooks of an application that did not start.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { sql, store: new InMemoryEventStore() }), new FastifyAdapter(), { logger: false });
+  return openApiDocument(app);
+}
+
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const storage = options.storage ?? (await openStorage(config));
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, genReqId: () => randomUUID(), trustProxy: true });
@@ -41,6 +58,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   // Bank files arrive as multipart uploads; they may be far larger than a JSON body.
   await app.register(multipart, { limits: { fileSize: config.uploadLimit, files: 1 } });
+  // The built web app's assets carry content hashes in their names: cached for good.
+  if (config.webDir)
+    await app.register(fastifyStatic, { root: join(config.webDir, 'assets'), prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d', index: false });
   app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });

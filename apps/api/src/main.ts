@@ -2,7 +2,7 @@
 import { createApp } from './app';
 import { loadConfig } from './config/app-config';
 import { DEMO_COMPANY, seedDemo } from './demo/seed-demo';
-import { signToken } from './shared/auth/tokens';
+import { loginUrl, signToken } from './shared/auth/tokens';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,11 +14,13 @@ async function main(): Promise<void> {
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   const lines = [``, `Påminnelsehantering API: ${url}  (store: ${store})`, `OpenAPI: ${url}/api/docs`];
+  if (!config.webDir) lines.push('Web app: not built (npx pnpm@10 --filter @pm/web build), or run it with Vite (npx pnpm@10 --filter @pm/web dev)');
   if (config.bankInbox) lines.push(`Bank inbox (camt.054 / BgMax files): ${config.bankInbox.dir}`);
   if (demo) {
     const token = signToken(config.jwtSecret, { sub: 'demo-user', role: 'user', company: demo.companyId, name: 'Demo User' }, '30d');
     lines.push(
       `Demo company: ${DEMO_COMPANY.name} (${DEMO_COMPANY.organisationNumber})`,
+      ...(config.webDir ? [`Open the web app, signed in as the demo company's user: ${loginUrl(url, token)}`] : []),
       `Demo token (30 days): ${token}`,
       `Try: curl -H "Authorization: Bearer <token>" ${url}/api/invoices`,
     );

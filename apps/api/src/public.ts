@@ -1,6 +1,6 @@
 /** What other workspace packages (the admin tool, the benchmarks) may use of the API. */
 export { loadConfig, type AppConfig } from './config/app-config';
-export { signToken, verifyToken, companyIdFor, type TokenClaims, type Role } from './shared/auth/tokens';
+export { signToken, verifyToken, companyIdFor, loginUrl, type TokenClaims, type Role } from './shared/auth/tokens';
 export { createApp } from './app';
 export { openStorage } from './infrastructure/database/open-store';
 export { BankPaymentProcessor } from './payments';

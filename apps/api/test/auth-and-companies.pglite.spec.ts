@@ -1,3 +1,4 @@
+import { exportOpenApiDocument } from '../src/app';
 import { signToken } from '../src/shared/auth/tokens';
 import { type Api, ORG, address, companyWithUser, pgliteStorage, startApi } from './support/api-harness';
 
@@ -28,6 +29,9 @@ describe('Authentication, roles and company registration', () => {
     for (const path of ['/api/payments/unmatched', '/api/payments/{paymentId}/match', '/api/payments/{paymentId}/dismiss', '/api/payments/payouts', '/api/accounting/sie'])
       expect(paths[path]).toBeDefined();
     expect(docs.body.components.schemas.RegisterCompanyDto.properties.bankgiro).toBeDefined();
+    // The document the web client is generated from (no database) is the one the API serves, plus the partner's push route.
+    const exported = JSON.parse(JSON.stringify(await exportOpenApiDocument({ ...api.config, partner: undefined })));
+    expect(exported).toEqual(docs.body);
   });
 
   it.each([

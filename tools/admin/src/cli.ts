@@ -3,7 +3,7 @@
  * JWT_SECRET, PORT), so what it signs the API accepts. Exit codes: 0 done, 1 failed, 2 wrong usage.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { companyIdFor, loadConfig, signToken } from '@pm/api';
+import { companyIdFor, loadConfig, loginUrl, signToken } from '@pm/api';
 import { existsSync } from 'node:fs';
 import { importBankFile } from './payments-import';
 
@@ -27,6 +27,20 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
       const config = loadConfig(env);
       const company = options.company ? companyIdFor(options.company) : undefined;
       out(signToken(config.jwtSecret, { sub: options.sub ?? `cli-${options.role}`, role: options.role, ...(company ? { company } : {}) }, options.expires as never));
+    });
+
+  program
+    .command('login-url')
+    .description("Print a URL that signs a user of the company in to the web app (the token travels in the URL fragment, never to a server log)")
+    .requiredOption('--company <organisationNumber>', "the company's organisationsnummer")
+    .option('--sub <id>', 'the user id recorded as the actor of their commands', 'web-user')
+    .option('--name <name>', 'the name the web app shows for the user')
+    .option('--expires <duration>', 'lifetime, e.g. 12h or 30d', '12h')
+    .option('--base-url <url>', 'where the web app is served', `http://127.0.0.1:${env.PORT ?? 3000}`)
+    .action((options: { company: string; sub: string; name?: string; expires: string; baseUrl: string }) => {
+      const config = loadConfig(env);
+      const token = signToken(config.jwtSecret, { sub: options.sub, role: 'user', company: companyIdFor(options.company), ...(options.name ? { name: options.name } : {}) }, options.expires as never);
+      out(loginUrl(options.baseUrl, token));
     });
 
   const companies = program.command('companies').description('Companies using the service');

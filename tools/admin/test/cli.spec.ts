@@ -35,6 +35,17 @@ describe('pnpm admin', () => {
     expect(verifyToken(secret, adminToken)).toMatchObject({ role: 'admin', company: undefined });
   });
 
+  it('login-url prints a URL that carries a user token in its fragment', async () => {
+    const result = await admin(['login-url', '--company', '556036-0793', '--base-url', 'http://127.0.0.1:3000/', '--name', 'Anna'], env);
+    expect(result.code).toBe(0);
+    const url = new URL(result.stdout.trim());
+    expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:3000/');
+    const token = decodeURIComponent(url.hash.replace(/^#token=/, ''));
+    const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
+    expect(verifyToken(secret, token)).toMatchObject({ role: 'user', company: companyIdFor('556036-0793'), name: 'Anna', sub: 'web-user' });
+    expect((await admin(['login-url'], env)).code).toBe(2);
+  });
+
   it('refuses a user token without a company, and unknown roles, with exit code 2', async () => {
     const noCompany = await admin(['token', '--role', 'user'], env);
     expect(noCompany.code).toBe(2);
@@ -44,7 +55,7 @@ describe('pnpm admin', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const args of [['--help'], ['token', '--help'], ['companies', 'create', '--help'], ['payments', 'import', '--help']]) {
+    for (const args of [['--help'], ['token', '--help'], ['login-url', '--help'], ['companies', 'create', '--help'], ['payments', 'import', '--help']]) {
       const result = await admin(args, env);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Usage: admin');

@@ -25,6 +25,8 @@ export interface AppConfig {
   referenceRates: ReferenceRateTable;
   /** The bank connection: a folder where bank files arrive (camt.054 or BgMax); none when unset. */
   bankInbox?: { dir: string; intervalMs: number };
+  /** The built web app (apps/web/dist) to serve at `/`; none when it is not built (development uses Vite). */
+  webDir?: string;
   /** The collection partner; `undefined` turns the partner sync off (tests without a partner). */
   partner?: PartnerConfig;
 }
@@ -97,10 +99,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     uploadLimit: Number(env.UPLOAD_LIMIT_BYTES ?? 200 * 1_048_576),
     referenceRates: parseReferenceRates(env.REFERENCE_RATES),
     partner: loadPartnerConfig(env, dataDir),
+    ...webDirOf(env, cwd),
     ...(env.BANK_INBOX_DIR
       ? { bankInbox: { dir: resolve(cwd, env.BANK_INBOX_DIR), intervalMs: Number(env.BANK_INBOX_INTERVAL_MS ?? 2000) } }
       : {}),
   };
+}
+
+/** WEB_DIR, else the web app built beside the API in this repository, when it is there. */
+function webDirOf(env: NodeJS.ProcessEnv, cwd: string): { webDir?: string } {
+  const dir = env.WEB_DIR ? resolve(cwd, env.WEB_DIR) : join(__dirname, '..', '..', '..', 'web', 'dist');
+  return existsSync(join(dir, 'index.html')) ? { webDir: dir } : {};
 }
 
 /**

@@ -42,3 +42,8 @@ export function stableId(...parts: string[]): string {
   const hex = createHash('sha256').update(parts.join(':')).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** A URL that signs its holder in to the web app: the token travels in the fragment, which no server sees. */
+export function loginUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/#token=${encodeURIComponent(token)}`;
+}
