@@ -2,7 +2,7 @@
  * Layering rules, checked in `pnpm test` (pnpm depcheck). A violation fails the build.
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const CONTEXTS = '(companies|receivables|audit|live|operations|partner-sync|payments|accounting)';
+const CONTEXTS = '(companies|receivables|audit|live|operations|partner-sync|payments|accounting|reports)';
 
 module.exports = {
   forbidden: [

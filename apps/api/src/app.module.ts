@@ -15,6 +15,7 @@ import { WebAppController } from './web-app/web-app.controller';
 import { PartnerOutboxProjection, PartnerSyncModule } from './partner-sync';
 import { BankPaymentsProjection, PartnerPayoutsProjection, PaymentsModule } from './payments';
 import { AccountingModule, JournalProjection } from './accounting';
+import { ReportsModule } from './reports';
 import { CaseDetailProjection, InvoiceListProjection, ReceivablesModule } from './receivables';
 import { AuthGuard } from './shared/auth/auth.guard';
 import { ErrorFilter } from './shared/http/error.filter';
@@ -44,6 +45,7 @@ export class AppModule {
         AuditModule,
         PaymentsModule,
         AccountingModule,
+        ReportsModule,
         ...(withPartner ? [PartnerSyncModule] : []),
       ],
       controllers: [LiveController, OperationsController, ...(config.webDir ? [WebAppController] : [])],

@@ -12,6 +12,7 @@ import { CaseLookup } from './case-lookup';
 import { InvoiceMatchLookup } from './invoice-match-lookup';
 import { ReceivableCommands } from './receivable-commands';
 import { RegisterPaymentController, RegisterPaymentHandler } from './register-payment/register-payment';
+import { PreviewSendingController, PreviewSendingHandler } from './send-to-reminder-handling/preview-sending';
 import { SendToReminderHandlingController, SendToReminderHandlingHandler } from './send-to-reminder-handling/send-to-reminder-handling';
 import { ResumeExpiredPausesJob } from './resume-expired-pauses/resume-expired-pauses.job';
 import { UpsertInvoiceHandler } from './upsert-invoice/upsert-invoice.command';
@@ -28,6 +29,7 @@ import { QueryBus } from '@nestjs/cqrs';
     CreditInvoiceController,
     RegisterPaymentController,
     SendToReminderHandlingController,
+    PreviewSendingController,
     ManageReminderCaseController,
     CaseController,
   ],
@@ -38,6 +40,7 @@ import { QueryBus } from '@nestjs/cqrs';
     CreditInvoiceHandler,
     RegisterPaymentHandler,
     SendToReminderHandlingHandler,
+    PreviewSendingHandler,
     ManageReminderCaseHandler,
     ListInvoicesHandler,
     GetInvoiceHandler,
