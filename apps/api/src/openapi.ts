@@ -2,7 +2,8 @@
  * `node dist/openapi.js <file>`: writes the API's OpenAPI document (JSON) without starting anything.
  * The web app generates its typed client from it at build time.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { exportOpenApiDocument } from './app';
 import { type AppConfig, parseReferenceRates } from './config/app-config';
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     referenceRates: parseReferenceRates(undefined),
     partner,
   };
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(await exportOpenApiDocument(config), null, 2) + '\n');
 }
 
