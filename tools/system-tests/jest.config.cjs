@@ -1,6 +1,6 @@
 module.exports = {
   ...require('../../jest.preset.cjs'),
-  // Suites that need the PostgreSQL server run from `pnpm test:postgres`.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/postgres/'],
+  // The PostgreSQL and browser suites run from `pnpm test:postgres` and `pnpm test:browser` (.ci/run).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/postgres/', '<rootDir>/test/browser/'],
   testTimeout: 120_000,
 };

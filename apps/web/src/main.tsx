@@ -10,9 +10,9 @@ import './styles.css';
 function Root() {
   const [session, setSession] = useState(() => startSession());
   const [expired, setExpired] = useState(false);
-  const signOut = useCallback(() => {
+  const signOut = useCallback((wasExpired: boolean) => {
     endSession();
-    setExpired(true);
+    setExpired(wasExpired);
     setSession(null);
   }, []);
   return (

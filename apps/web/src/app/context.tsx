@@ -16,8 +16,9 @@ export interface AppServices {
 
 const AppContext = createContext<AppServices | null>(null);
 
-export function AppProvider({ session, onSignedOut, children, api: given, live: givenLive }: { session: Session; onSignedOut: () => void; children: ReactNode; api?: ApiClient; live?: LiveConnection }) {
-  const api = useMemo(() => given ?? createApi(() => session.token, onSignedOut), [given, session.token, onSignedOut]);
+/** `onSignedOut(expired)`: the API refused the token (expired: true), or the user signed out. */
+export function AppProvider({ session, onSignedOut, children, api: given, live: givenLive }: { session: Session; onSignedOut: (expired: boolean) => void; children: ReactNode; api?: ApiClient; live?: LiveConnection }) {
+  const api = useMemo(() => given ?? createApi(() => session.token, () => onSignedOut(true)), [given, session.token, onSignedOut]);
   const live = useMemo(() => givenLive ?? new LiveConnection(session.token), [givenLive, session.token]);
   const [company, setCompany] = useState<Schemas['CompanyView'] | null>(null);
   const refreshCompany = useCallback(async () => {
@@ -31,7 +32,7 @@ export function AppProvider({ session, onSignedOut, children, api: given, live: 
     return stop;
   }, [live, refreshCompany]);
   useEffect(() => () => live.close(), [live]);
-  const value = useMemo<AppServices>(() => ({ api, live, session, company, refreshCompany, signOut: onSignedOut }), [api, live, session, company, refreshCompany, onSignedOut]);
+  const value = useMemo<AppServices>(() => ({ api, live, session, company, refreshCompany, signOut: () => onSignedOut(false) }), [api, live, session, company, refreshCompany, onSignedOut]);
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }
 

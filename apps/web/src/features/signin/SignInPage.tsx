@@ -1,10 +1,17 @@
 /** Shown without a (valid) token: how to get signed in. In a host platform its single sign-on hands the token over. */
-import { useI18n } from '../../i18n/i18n';
+import { type Language, useI18n } from '../../i18n/i18n';
 
 export function SignInPage({ expired }: { expired: boolean }) {
-  const { t } = useI18n();
+  const { t, language, setLanguage } = useI18n();
   return (
     <main id="main" className="signin" tabIndex={-1}>
+      <label className="field signin__language">
+        {t('app.language')}
+        <select value={language} onChange={(event) => setLanguage(event.target.value as Language)}>
+          <option value="sv">{t('app.language.sv')}</option>
+          <option value="en">{t('app.language.en')}</option>
+        </select>
+      </label>
       <h1>{t('signin.title')}</h1>
       {expired && (
         <p className="notice notice--warning" role="alert">
