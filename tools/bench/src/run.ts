@@ -6,8 +6,36 @@
  */
 import { benchPaymentImport, type PaymentBenchResult } from './payments/payment-import.bench';
 import { fmt, machine, writeSection } from './report';
+import { benchWeb } from './web/web.bench';
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 const benchmarks: Record<string, () => Promise<void>> = {
+  async web() {
+    const invoices = Number(process.env.BENCH_WEB_INVOICES ?? 10_000);
+    const runs = Number(process.env.BENCH_WEB_RUNS ?? 15);
+    console.log(`web: bundle size, and first render of a ${fmt.int(invoices)}-invoice list in headless Chromium`);
+    const r = await benchWeb({ invoices, runs }, (line) => console.log(line));
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+    writeSection(
+      'web',
+      `## Web app: JavaScript size and first render of a ${fmt.int(r.invoices)}-invoice list
+
+Command: \`pnpm bench web\` (${new Date().toISOString().slice(0, 10)}; ${machine()}; Debian's Chromium, headless). Goals (issue 5): under 250 kB gzip, under 1 s.
+
+| figure | ours | baseline (same run) | ratio |
+|---|---|---|---|
+| JavaScript, gzip (level 9), all chunks | ${kb(r.jsGzipBytes)} (${kb(r.jsBytes)} raw; CSS ${kb(r.cssGzipBytes)} gzip) | a minimal React app by the same Vite: ${kb(r.minimalReactGzipBytes)} | ${fmt.ratio(r.jsGzipBytes, r.minimalReactGzipBytes)} |
+| first render of the invoice list, median of ${r.firstRenderMs.length} cold loads (p90) | ${fmt.ms(median(r.firstRenderMs))} (${fmt.ms(percentile(r.firstRenderMs, 90))}) | a plain page fetching the same first page and building the table with DOM calls: ${fmt.ms(median(r.baselineMs))} (${fmt.ms(percentile(r.baselineMs, 90))}) | ${fmt.ratio(median(r.firstRenderMs), median(r.baselineMs))} |
+
+"First render" is the time from navigation start (a fresh browser context each run: nothing cached) until the first row
+of the list is in the page, read as \`performance.now()\` in the page: it includes loading the app's JavaScript from the
+API, reading the token from the sign-in URL, and the API's answer for the first page of ${fmt.int(r.invoices)} invoices (the
+list pages on the server, 50 rows at a time, so its cost does not grow with the number of invoices).`,
+    );
+  },
+
   async payments() {
     const invoices = Number(process.env.BENCH_INVOICES ?? 1_000_000);
     const payments = Number(process.env.BENCH_PAYMENTS ?? 100_000);
