@@ -17,7 +17,7 @@ import {
   type Subscription,
 } from '@pm/event-store';
 import { EVENT_STORE, SQL_CLIENT } from '../database/tokens';
-import { PROJECTIONS, type Projection } from './projection';
+import { type LiveChange, PROJECTIONS, type Projection } from './projection';
 import { ProjectionWaiter } from './projection-waiter';
 import { LiveUpdates } from './live-updates';
 
@@ -78,16 +78,24 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       after: behind ?? START,
       batchSize: 1000,
       handler: async (events) => {
-        for (const projection of this.projections) await this.feed(projection, events, positions);
+        // Live clients hear of a batch once every read model has it: a case view pushed to the browser
+        // then never runs ahead of its audit trail.
+        // What committed is told even when a later projection fails (it retries the batch, the others skip it).
+        const changes: LiveChange[] = [];
+        try {
+          for (const projection of this.projections) changes.push(...(await this.feed(projection, events, positions)));
+        } finally {
+          this.live.publish(changes);
+        }
       },
       onError: (error) => this.logger.error('A projection failed; retrying its batch', error as Error),
     });
   }
 
-  private async feed(projection: Projection, events: StoredEvent[], positions: Map<string, GlobalPosition>): Promise<void> {
+  private async feed(projection: Projection, events: StoredEvent[], positions: Map<string, GlobalPosition>): Promise<LiveChange[]> {
     const at = positions.get(projection.name)!;
     const fresh = comparePositions(events[0].globalPosition, at) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, at) > 0);
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return [];
     const last = fresh[fresh.length - 1].globalPosition;
     const changes = await this.sql.transaction(async (tx) => {
       const changed = await projection.apply(tx, fresh);
@@ -96,7 +104,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     });
     positions.set(projection.name, last);
     this.waiter.advance(projection.name, last);
-    this.live.publish(changes);
+    return changes;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
@@ -73,6 +74,7 @@ export class SendToReminderHandlingController {
   @Post(':invoiceNumber/reminder-case')
   @HttpCode(201)
   @ApiHeader({ name: 'If-Match', required: false })
+  @ApiBody({ type: SendToReminderHandlingDto, required: false })
   @ApiCreatedResponse({ type: CaseCreatedDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'CASE.ALREADY_OPEN, INVOICE.CREDITED, CASE.CLAIM_CHANGED' })
@@ -83,7 +85,9 @@ export class SendToReminderHandlingController {
   send(
     @CallerCompany() companyId: string,
     @Param('invoiceNumber', InvoiceNumberPipe) invoiceNumber: string,
-    @Body() body: SendToReminderHandlingDto | undefined,
+    // The body is optional (a plain send confirms no figure); the parameter type stays the DTO so the
+    // OpenAPI document (and the web app's typed client) knows its shape.
+    @Body() body: SendToReminderHandlingDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Ctx() context: CommandContext,
   ): Promise<CaseCreatedDto> {
