@@ -86,6 +86,9 @@ export function startCatchUpSubscription(
       }
       failures = 0;
       if (batch.length > 0) position = batch[batch.length - 1]!.globalPosition;
+      // A subscription catching up must not starve the rest of the process (on PGlite a query resolves in
+      // the same turn of the event loop): give other work its turn between batches.
+      if (batch.length === batchSize) await new Promise((resolve) => setImmediate(resolve));
       if (batch.length < batchSize) await sleep(pollIntervalMs, true);
     }
   })();

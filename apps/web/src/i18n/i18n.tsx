@@ -10,14 +10,16 @@ const CATALOGS: Record<Language, Messages> = { sv: svCatalog, en: enCatalog };
 const KEY = 'pm.language';
 
 export type { MessageKey };
-export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
+/** Translates a key; carries its language, for what is formatted along with the text (error sentences). */
+export type Translate = ((key: MessageKey, values?: Record<string, string | number>) => string) & { readonly language: Language };
 
 export function translator(language: Language): Translate {
   const catalog = CATALOGS[language];
-  return (key, values) => {
+  const t = (key: MessageKey, values?: Record<string, string | number>) => {
     const text = catalog[key] ?? svCatalog[key] ?? key;
     return values ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole)) : text;
   };
+  return Object.assign(t, { language });
 }
 
 interface I18nValue {

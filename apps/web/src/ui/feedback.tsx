@@ -1,6 +1,7 @@
 /** Loading and error states: an API error is shown as its own sentence, never as a raw code or a blank screen. */
 import { ApiError } from '../api/client';
-import { useI18n } from '../i18n/i18n';
+import { refusalText } from '../i18n/errors';
+import { type Translate, useI18n } from '../i18n/i18n';
 
 export function Spinner({ label }: { label?: string }) {
   const { t } = useI18n();
@@ -12,8 +13,9 @@ export function Spinner({ label }: { label?: string }) {
   );
 }
 
-export function errorMessage(error: unknown, t: ReturnType<typeof useI18n>['t']): string {
-  if (error instanceof ApiError) return error.code === 'NETWORK' ? t('app.error.network') : error.message;
+/** The sentence to show for an error, in the user's language (see i18n/errors.ts). */
+export function errorMessage(error: unknown, t: Translate): string {
+  if (error instanceof ApiError) return error.code === 'NETWORK' ? t('app.error.network') : refusalText(error.code, error.message, error.details, t.language);
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -1,6 +1,7 @@
 /**
  * Renders a screen with the app's providers and a fake API: `routes` answer requests by "METHOD /path"
- * (the path without the query), with a body or a function of the request. Every request is recorded.
+ * (the path without the query), with a body or a function of the request. Every request is recorded, with
+ * its headers (the If-Match a command carried).
  */
 import { render } from '@testing-library/react';
 import { type ReactElement } from 'react';
@@ -41,7 +42,7 @@ export const COMPANY = {
 };
 
 export function renderWithApp(ui: ReactElement, routes: Record<string, FakeAnswer> = {}, options: { language?: Language } = {}) {
-  const requests: Array<{ method: string; path: string; query: URLSearchParams; body: unknown }> = [];
+  const requests: Array<{ method: string; path: string; query: URLSearchParams; body: unknown; headers: Headers }> = [];
   const all: Record<string, FakeAnswer> = { 'GET /api/company': { body: COMPANY }, ...routes };
   const fetch = async (input: Request): Promise<Response> => {
     const url = new URL(input.url);
@@ -52,7 +53,7 @@ export function renderWithApp(ui: ReactElement, routes: Record<string, FakeAnswe
     } catch {
       // multipart or text: kept as it came
     }
-    requests.push({ method: input.method, path: url.pathname, query: url.searchParams, body });
+    requests.push({ method: input.method, path: url.pathname, query: url.searchParams, body, headers: input.headers });
     const answer = all[`${input.method} ${url.pathname}`];
     if (!answer) return new Response(JSON.stringify({ code: 'TEST.NO_ROUTE', message: `No fake route for ${input.method} ${url.pathname}` }), { status: 404, headers: { 'content-type': 'application/json' } });
     const { status = 200, body: out } = typeof answer === 'function' ? await answer({ url, method: input.method, body }) : answer;
@@ -68,5 +69,7 @@ export function renderWithApp(ui: ReactElement, routes: Record<string, FakeAnswe
       </AppProvider>
     </I18nProvider>,
   );
-  return { ...result, requests, live };
+  /** The POSTs whose path ends with `suffix`, in order. */
+  const posts = (suffix: string) => requests.filter((r) => r.method === 'POST' && r.path.endsWith(suffix));
+  return { ...result, requests, posts, live };
 }

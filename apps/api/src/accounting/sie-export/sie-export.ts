@@ -100,7 +100,10 @@ export class SieExportController {
 
   @Get('sie')
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'A SIE 4 import file (type 4I, #FORMAT PC8: codepage 437, CRLF) with one balanced #VER per booked payment' })
+  @ApiOkResponse({
+    description: 'A SIE 4 import file (type 4I, #FORMAT PC8: codepage 437, CRLF) with one balanced #VER per booked payment',
+    content: { 'text/plain': { schema: { type: 'string', format: 'binary' } } },
+  })
   async export(@CallerCompany() companyId: string, @Query() query: SieExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const { file, filename } = await this.queries.execute(new SieExportQuery(companyId, query.from, query.to));
     reply.header('Content-Type', 'text/plain; charset=IBM437').header('Content-Disposition', `attachment; filename="${filename}"`);

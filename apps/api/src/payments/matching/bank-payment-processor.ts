@@ -90,6 +90,9 @@ export class BankPaymentProcessor {
       for (const outcome of outcomes) counts[outcome]++;
       if (position && (!last || comparePositions(position, last) > 0)) last = position;
       await progress?.(start + chunk.length);
+      // Let other requests in between chunks: on PGlite every query resolves in the same turn of the event
+      // loop, so without this an import of a large file would keep the whole API waiting until it ends.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     // A large import leaves the read models a while behind; give them time in proportion.
     if (last) await this.runner.waitForReadModels(last, 10_000 + payments.length);

@@ -9,6 +9,7 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProperty,
@@ -39,6 +40,7 @@ export class UnmatchedPaymentDto {
   @ApiProperty() paymentId!: string;
   @ApiProperty() bankReference!: string;
   @ApiProperty() amountOre!: number;
+  @ApiProperty({ example: 'SEK', description: 'ISO 4217; anything but SEK waits here as not_sek' }) currency!: string;
   @ApiProperty() bookingDate!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) payerName!: string | null;
   @ApiProperty({ type: [PaymentReferenceDto], description: 'OCR, invoice numbers and free text from the payment' }) references!: PaymentReferenceDto[];
@@ -165,6 +167,7 @@ export class ListUnmatchedPaymentsHandler implements IQueryHandler<ListUnmatched
         paymentId: row.payment_id,
         bankReference: row.bank_reference,
         amountOre: Number(row.amount_ore),
+        currency: facts(row.payment).currency ?? 'SEK',
         bookingDate: row.booking_date,
         payerName: row.payer_name,
         references: facts(row.payment).references.map((r) => ({ kind: r.kind, value: r.value })),
@@ -253,6 +256,7 @@ export class UnmatchedQueueController {
 
   @Post(':paymentId/dismiss')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Dismissed: settled outside reminder handling' })
   @ApiNotFoundResponse({ type: ErrorDto, description: 'PAYMENT.NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorDto, description: 'PAYMENT.ALREADY_MATCHED' })
   async dismiss(@CallerCompany() companyId: string, @Param('paymentId') paymentId: string, @Body() body: DismissPaymentDto, @Ctx() context: CommandContext): Promise<void> {

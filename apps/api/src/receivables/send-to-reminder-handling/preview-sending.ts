@@ -48,6 +48,8 @@ export class FeeDto {
 export class RefusalDto {
   @ApiProperty() code!: string;
   @ApiProperty() message!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The figures behind the refusal, e.g. lastDayToPay' })
+  details?: Record<string, unknown>;
 }
 
 export class SendingPreviewItemDto {
@@ -110,7 +112,7 @@ export class PreviewSendingHandler implements IQueryHandler<PreviewSendingQuery,
       receivableDecider.decide({ type: 'SendToReminderHandling', now, actor, data: { caseId: 'preview', companyActive: true } }, state);
     } catch (error) {
       if (!isDomainError(error)) throw error;
-      refusal = { code: error.code, message: error.message };
+      refusal = { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
     }
     if (!invoice)
       return { invoiceNumber, found: false, customerName: null, customerIsCompany: null, totalOre: 0, customerShareOre: 0, taxReductionType: null, claimOre: 0, interestSoFarOre: 0, interestRateBasisPoints, possibleFees: [], canSend: false, refusal };

@@ -33,14 +33,22 @@ export class AddressDto {
   country!: string;
 }
 
+/** One problem of a refused request: a field (400), or a place in a refused bank file (422 PAYMENT_FILE.INVALID). */
+export class ErrorItemDto {
+  @ApiPropertyOptional({ description: 'The request field (400)' }) field?: string;
+  @ApiPropertyOptional({ description: 'The 1-based line of the file' }) line?: number;
+  @ApiPropertyOptional({ description: 'camt.054: the XML path of the element' }) path?: string;
+  @ApiProperty() message!: string;
+}
+
 /** Standard error body: a stable code and a sentence a person understands. */
 export class ErrorDto {
   @ApiProperty({ example: 'INVOICE.NOT_OVERDUE' })
   code!: string;
   @ApiProperty({ example: 'The invoice is not overdue yet: it can be paid on time until 2026-12-28.' })
   message!: string;
-  @ApiPropertyOptional({ description: 'Field errors for a 400', type: 'array', items: { type: 'object' } })
-  errors?: { field: string; message: string }[];
+  @ApiPropertyOptional({ type: [ErrorItemDto], description: 'Each problem: the fields of a 400, or the located errors of a refused file' })
+  errors?: ErrorItemDto[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   details?: Record<string, unknown>;
 }

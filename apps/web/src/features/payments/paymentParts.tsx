@@ -1,0 +1,24 @@
+/** Pieces the queue and its dialogs share: a queued payment's amount and its references in words. */
+import { type Schemas } from '../../api/client';
+import { formatMoney } from '../../format/format';
+import { type Language, type Translate, useI18n } from '../../i18n/i18n';
+import { formatAmountPlain } from './money';
+
+export type QueuedPayment = Schemas['UnmatchedPaymentDto'];
+
+/** The payment's amount; one that is not in kronor is shown without the currency sign. */
+export function paymentAmount(payment: QueuedPayment, language: Language, t: Translate): string {
+  return payment.reason === 'not_sek' ? t('payments.queue.otherCurrency', { amount: formatAmountPlain(payment.amountOre, language) }) : formatMoney(payment.amountOre, language);
+}
+
+export function ReferenceList({ payment }: { payment: QueuedPayment }) {
+  const { t } = useI18n();
+  if (payment.references.length === 0) return <>{t('payments.queue.noReferences')}</>;
+  return (
+    <ul className="plain-list">
+      {payment.references.map((reference, index) => (
+        <li key={index}>{t(`payments.ref.${reference.kind}`, { value: reference.value })}</li>
+      ))}
+    </ul>
+  );
+}
