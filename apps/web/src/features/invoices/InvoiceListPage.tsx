@@ -276,10 +276,10 @@ export function InvoiceListPage() {
                       </th>
                       <td className="invoice-table__customer">{invoice.customer.name}</td>
                       <td className="hide-narrow">{formatDate(invoice.invoiceDate, language)}</td>
-                      <td>{formatDate(invoice.dueDate, language)}</td>
+                      <td className="invoice-table__due">{formatDate(invoice.dueDate, language)}</td>
                       <td className="num hide-narrow">{formatMoney(invoice.totalOre, language)}</td>
-                      <td className="num">{formatMoney(invoice.claimOre, language)}</td>
-                      <td>
+                      <td className="num invoice-table__claim">{formatMoney(invoice.claimOre, language)}</td>
+                      <td className="invoice-table__status">
                         <StatusChip status={invoice.status} />
                       </td>
                       <td className="hide-narrow">
