@@ -31,6 +31,7 @@ export function queued(change: Partial<Schemas['UnmatchedPaymentDto']> = {}): Sc
     paymentId: '11111111-1111-4111-8111-111111111111',
     bankReference: 'BANK-0003',
     amountOre: 125_000,
+    currency: 'SEK',
     bookingDate: '2026-11-18',
     payerName: 'Kalle Svensson',
     references: [{ kind: 'ocr', value: '10017' }],

@@ -25,7 +25,7 @@ describe('The queue of payments to handle', () => {
             queued({ bankReference: 'BANK-0003', paymentId: 'p3', reason: 'ambiguous', suggestion: '1004' }),
             queued({ bankReference: 'BANK-0004', paymentId: 'p4', reason: 'reversal', reversal: true, suggestion: null }),
             queued({ bankReference: 'BANK-0005', paymentId: 'p5', reason: 'nothing_to_claim', suggestion: '1005' }),
-            queued({ bankReference: 'BANK-0006', paymentId: 'p6', reason: 'not_sek', suggestion: null, amountOre: 9_900 }),
+            queued({ bankReference: 'BANK-0006', paymentId: 'p6', reason: 'not_sek', suggestion: null, amountOre: 9_900, currency: 'EUR' }),
             queued({ bankReference: 'BANK-0007', paymentId: 'p7', reason: 'payout_mismatch', suggestion: 'po_77', payerName: 'Amili AB' }),
           ]),
         },
@@ -54,7 +54,7 @@ describe('The queue of payments to handle', () => {
     expect(within(reversal).getByRole('button', { name: 'Avfärda betalning BANK-0004' })).toBeInTheDocument();
     expect(nothingToClaim).toHaveTextContent('Fakturan som betalningen pekar på är redan betald.');
     expect(notSek).toHaveTextContent('Betalningen är inte i svenska kronor.');
-    expect(notSek).toHaveTextContent('99,00 (inte i kronor)');
+    expect(notSek).toHaveTextContent('99,00 EUR (inte i kronor)');
     expect(payout).toHaveTextContent('Det ser ut som en utbetalning från inkassopartnern, men beloppet stämmer inte med utbetalningen.');
     expect(payout).toHaveTextContent('Utbetalning AMILI-PO-77 från inkassopartnern (1 512,34 kr)');
     for (const reference of ['BANK-0001', 'BANK-0002', 'BANK-0003', 'BANK-0005', 'BANK-0006', 'BANK-0007']) {

@@ -6,9 +6,11 @@ import { formatAmountPlain } from './money';
 
 export type QueuedPayment = Schemas['UnmatchedPaymentDto'];
 
-/** The payment's amount; one that is not in kronor is shown without the currency sign. */
+/** The payment's amount, with its own currency when it is not kronor. */
 export function paymentAmount(payment: QueuedPayment, language: Language, t: Translate): string {
-  return payment.reason === 'not_sek' ? t('payments.queue.otherCurrency', { amount: formatAmountPlain(payment.amountOre, language) }) : formatMoney(payment.amountOre, language);
+  return payment.currency !== 'SEK'
+    ? t('payments.queue.otherCurrency', { amount: formatAmountPlain(payment.amountOre, language), currency: payment.currency })
+    : formatMoney(payment.amountOre, language);
 }
 
 export function ReferenceList({ payment }: { payment: QueuedPayment }) {
