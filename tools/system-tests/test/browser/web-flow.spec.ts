@@ -2,7 +2,8 @@
  * The web app the whole way, in Debian's Chromium against the real API and partner sandbox (separate
  * processes, embedded store): activate on the first send, send, watch the status change live as the
  * partner moves the case, the dispute, close the case, upload a camt.054 and see the invoice paid,
- * switch language, and a narrow screen. Screenshots of the main screens go to artifacts/screenshots/.
+ * switch language, and a narrow screen. Every main screen passes axe-core's WCAG 2 A/AA rules (contrast,
+ * labels, roles) without a serious violation; screenshots of them go to artifacts/screenshots/.
  */
 import { loginUrl } from '@pm/api';
 import { testFiles } from '@pm/bank-files';
@@ -10,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { type System, invoice, startSystem, until } from '../support/processes';
-import { describeInBrowser, launchChromium, screenshot } from './support/browser';
+import { accessibilityProblems, describeInBrowser, launchChromium, screenshot } from './support/browser';
 
 const ORG = '556036-0793';
 const BANKGIRO = '5677-5612';
@@ -59,6 +60,7 @@ describeInBrowser('The web app, the whole way', () => {
     await rowShows('9001', 'Förfallen');
     await rowShows('9003', 'Ej förfallen');
     await screenshot(page, '01-invoice-list');
+    expect(await accessibilityProblems(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Åtgärder för faktura 9001' }).click();
     await page.getByRole('menuitem', { name: 'Skicka till påminnelsehantering' }).click();
@@ -67,6 +69,7 @@ describeInBrowser('The web app, the whole way', () => {
     for (let step = 0; step < 3 && !(await guide.getByRole('checkbox').isVisible()); step++) await guide.getByRole('button', { name: 'Nästa' }).click();
     await guide.getByRole('checkbox', { name: /Jag har läst och godkänner villkoren \(version 2026-1\)/ }).check();
     await screenshot(page, '02-activation-guide');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await guide.getByRole('button', { name: 'Aktivera och fortsätt' }).click();
 
     const confirm = page.getByRole('dialog', { name: 'Skicka faktura 9001 till påminnelsehantering' });
@@ -74,6 +77,7 @@ describeInBrowser('The web app, the whole way', () => {
     await confirm.getByTestId('send-claim').waitFor();
     expect(await confirm.getByTestId('send-claim').textContent()).toContain('1\u00a0250,00 kr');
     await screenshot(page, '03-send-confirmation');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await confirm.getByRole('button', { name: 'Bekräfta och skicka' }).click();
     await confirm.waitFor({ state: 'detached' });
 
@@ -97,6 +101,7 @@ describeInBrowser('The web app, the whole way', () => {
     for (const step of [/Skickad till påminnelsehantering/, /Registrerad hos inkassopartnern/, /Påminnelse skickad/, /Inkassokrav skickat/, /Av inkassopartnern/, /Av användare/])
       expect(text).toMatch(step);
     await screenshot(page, '04-invoice-and-case');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('button', { name: 'Avsluta ärende' }).click();
     const dialog = page.getByRole('dialog', { name: 'Avsluta ärendet för faktura 9001' });
     await dialog.getByLabel('Anledning').fill('Kunden har betalat till oss direkt');
@@ -125,6 +130,7 @@ describeInBrowser('The web app, the whole way', () => {
     await report.waitFor();
     await until('the report', async () => /1/.test((await report.textContent()) ?? ''));
     await screenshot(page, '05-payments');
+    expect(await accessibilityProblems(page)).toEqual([]);
 
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Fakturor' }).click();
     await rowShows('9002', 'Betald');
@@ -136,6 +142,7 @@ describeInBrowser('The web app, the whole way', () => {
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Rapporter' }).click();
     await page.getByTestId('chart-ageing').waitFor();
     await screenshot(page, '06-reports');
+    expect(await accessibilityProblems(page)).toEqual([]);
 
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Fakturor' }).click();
     await page.getByLabel('Språk').selectOption('en');
@@ -143,6 +150,7 @@ describeInBrowser('The web app, the whole way', () => {
     await rowShows('9002', 'Paid');
     await rowShows('9001', 'Closed');
     await screenshot(page, '07-invoice-list-english');
+    expect(await accessibilityProblems(page)).toEqual([]);
 
     const narrow = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await narrow.goto(loginUrl(system.api.url, token));
@@ -150,6 +158,7 @@ describeInBrowser('The web app, the whole way', () => {
     // The page itself does not scroll sideways at 360 px (a wide table scrolls inside its own box).
     expect(await narrow.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
     await screenshot(narrow, '08-invoice-list-360px');
+    expect(await accessibilityProblems(narrow)).toEqual([]);
     await narrow.close();
   });
 });
