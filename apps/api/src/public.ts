@@ -2,6 +2,9 @@
 export { loadConfig, type AppConfig } from './config/app-config';
 export { signToken, verifyToken, companyIdFor, loginUrl, type TokenClaims, type Role } from './shared/auth/tokens';
 export { createApp } from './app';
-export { openStorage } from './infrastructure/database/open-store';
+export { openStorage, type Storage } from './infrastructure/database/open-store';
 export { BankPaymentProcessor } from './payments';
 export { systemContext } from './shared/http/command-context';
+export { readModelProjections } from './read-models';
+export { ProjectionRebuild, RebuildRunningError, UnknownProjectionError, rebuildable, type RebuildProgress } from './infrastructure/projections/projection-rebuild';
+export { projectionStatus, type ProjectionStatus } from './infrastructure/projections/projection-status';

@@ -138,6 +138,26 @@ function isDeadlock(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === '40P01';
 }
 
+/**
+ * `readAll` on a given connection or transaction: a process that must read the log inside its own
+ * transaction (a read-model switch on the single-connection embedded store) uses this.
+ */
+export async function readAllIn(executor: SqlExecutor, { after = START, limit, types }: ReadAllOptions): Promise<StoredEvent[]> {
+  // xid8 has no negative values; START (-1) means "from the beginning", and real transaction ids start at 3.
+  const params: unknown[] = [after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString(), limit];
+  if (types) params.push([...types]);
+  const { rows } = await executor.query<EventRow>(
+    `select ${COLUMNS} from ${EVENTS_TABLE}
+      where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        and (transaction_id, global_position) > ($1::xid8, $2::bigint)
+        ${types ? 'and type = any($4::text[])' : ''}
+      order by transaction_id, global_position
+      limit $3`,
+    params,
+  );
+  return rows.map(toStoredEvent);
+}
+
 export interface PostgresEventStoreOptions extends CatchUpTiming {
   /** Close the SqlClient in `close()`. Default false: whoever created the client closes it. */
   closeClient?: boolean;
@@ -249,20 +269,8 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async readAll({ after = START, limit, types }: ReadAllOptions): Promise<StoredEvent[]> {
-    // xid8 has no negative values; START (-1) means "from the beginning", and real transaction ids start at 3.
-    const params: unknown[] = [after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString(), limit];
-    if (types) params.push([...types]);
-    const { rows } = await this.client.query<EventRow>(
-      `select ${COLUMNS} from ${EVENTS_TABLE}
-        where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          and (transaction_id, global_position) > ($1::xid8, $2::bigint)
-          ${types ? 'and type = any($4::text[])' : ''}
-        order by transaction_id, global_position
-        limit $3`,
-      params,
-    );
-    return rows.map(toStoredEvent);
+  async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
+    return readAllIn(this.client, options);
   }
 
   subscribe(options: SubscribeOptions): Subscription {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPgClient, sqlClientFromUrl } from './sql-client';
+import { createPGliteClient, createPgClient, sqlClientFromUrl } from './sql-client';
 
 describe('sqlClientFromUrl', () => {
   it('opens PGlite persisted in a directory', async () => {
@@ -54,4 +54,29 @@ describe('createPgClient', () => {
       warn.mockRestore();
     }
   });
+});
+
+describe('The embedded store in one process at a time', () => {
+  it('refuses a directory another live process has open, and takes over the lock of a dead one', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { spawn } = await import('node:child_process');
+    const dir = join(mkdtempSync(join(tmpdir(), 'pm-lock-')), 'pglite');
+    // Another process holding the lock: a sleeping child whose PID is in the lock file.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    writeFileSync(`${dir}.lock`, String(holder.pid));
+    try {
+      await expect(createPGliteClient(dir)).rejects.toMatchObject({ code: 'STORE.IN_USE', pid: holder.pid });
+    } finally {
+      holder.kill();
+      await new Promise((resolve) => holder.once('exit', resolve));
+    }
+    // The holder is gone: its lock is stale and taken over; closing releases it.
+    const client = await createPGliteClient(dir);
+    expect((await client.query<{ one: number }>('select 1 as one')).rows[0].one).toBe(1);
+    await client.close();
+    const again = await createPGliteClient(dir);
+    await again.close();
+  }, 60_000);
 });

@@ -12,6 +12,8 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -152,10 +154,67 @@ export function createPgClient(connectionString: string, options: PgClientOption
 }
 
 /** PGlite persisted in `dataDir` when given, in memory otherwise. Takes about 2 s and 0.45 GB: share one. */
+/** The embedded store's directory is open in another live process (PGlite has one connection, in one process). */
+export class EmbeddedStoreInUseError extends Error {
+  readonly code = 'STORE.IN_USE';
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`The embedded store ${dataDir} is in use by process ${pid} (the API?). Use that process, or stop it first.`);
+    this.name = 'EmbeddedStoreInUseError';
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * PGlite would let a second process open the same directory and both would corrupt it: a lock file beside
+ * it (`<dir>.lock`, holding the PID) keeps a directory to one process. A lock of a dead process is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lock = `${dataDir.replace(/[/\\]+$/, '')}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lock, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) throw new EmbeddedStoreInUseError(dataDir, holder);
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
 export async function createPGliteClient(dataDir?: string): Promise<SqlClient> {
-  const db = await PGlite.create(dataDir, {
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  let db: PGlite;
+  try {
+    db = await createPGlite(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  return pgliteClient(db, unlock);
+}
+
+async function createPGlite(dataDir: string | undefined): Promise<PGlite> {
+  return PGlite.create(dataDir, {
     parsers: { [INT8_OID]: (value: string) => value, [NUMERIC_OID]: (value: string) => value },
   });
+}
+
+function pgliteClient(db: PGlite, unlock: () => void): SqlClient {
   const adapt = <R>(result: { rows: unknown[]; rowCount?: number; affectedRows?: number }): QueryResult<R> => ({
     rows: result.rows as R[],
     rowCount: result.rowCount ?? result.affectedRows ?? result.rows.length,
@@ -170,7 +229,13 @@ export async function createPGliteClient(dataDir?: string): Promise<SqlClient> {
       const unlisten = await db.listen(channel, onNotify);
       return () => unlisten();
     },
-    close: () => db.close(),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
 

@@ -29,9 +29,10 @@ export const CHECKPOINT_SCHEMA = `
     updated_at timestamptz NOT NULL DEFAULT now()
   )`;
 
-export async function readCheckpoint(sql: SqlExecutor, name: string): Promise<GlobalPosition> {
+/** A projection's checkpoint; `forUpdate` locks its row until the transaction ends (see ProjectionRunner.feed). */
+export async function readCheckpoint(sql: SqlExecutor, name: string, forUpdate = false): Promise<GlobalPosition> {
   const { rows } = await sql.query<{ c: string; p: string }>(
-    'SELECT position_commit::text AS c, position_prepare::text AS p FROM rm_checkpoints WHERE projection = $1',
+    `SELECT position_commit::text AS c, position_prepare::text AS p FROM rm_checkpoints WHERE projection = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [name],
   );
   return rows[0] ? { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } : START;
@@ -48,7 +49,11 @@ export async function writeCheckpoint(sql: SqlExecutor, name: string, position: 
 
 export async function ensureProjectionSchemas(sql: SqlClient, projections: readonly Projection[]): Promise<void> {
   await sql.query(CHECKPOINT_SCHEMA);
-  for (const projection of projections) for (const ddl of projection.schema) await sql.query(ddl);
+  for (const projection of projections) {
+    for (const ddl of projection.schema) await sql.query(ddl);
+    // Every projection has its row from the start, so a transaction can always lock it.
+    await sql.query('INSERT INTO rm_checkpoints (projection, position_commit, position_prepare) VALUES ($1, -1, -1) ON CONFLICT (projection) DO NOTHING', [projection.name]);
+  }
 }
 
 @Injectable()
@@ -92,18 +97,26 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
+  /**
+   * One projection's part of a batch. The checkpoint is read again inside the transaction and its row
+   * locked, because something else may have moved it: a rebuild that switched the read model over
+   * (ProjectionRebuild), or another API instance. Locking the row first also orders this transaction
+   * before or after such a switch, never through it.
+   */
   private async feed(projection: Projection, events: StoredEvent[], positions: Map<string, GlobalPosition>): Promise<LiveChange[]> {
-    const at = positions.get(projection.name)!;
-    const fresh = comparePositions(events[0].globalPosition, at) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, at) > 0);
-    if (fresh.length === 0) return [];
-    const last = fresh[fresh.length - 1].globalPosition;
-    const changes = await this.sql.transaction(async (tx) => {
+    const known = positions.get(projection.name)!;
+    if (comparePositions(events[events.length - 1].globalPosition, known) <= 0) return [];
+    const { at, changes } = await this.sql.transaction(async (tx) => {
+      const checkpoint = await readCheckpoint(tx, projection.name, true);
+      const fresh = comparePositions(events[0].globalPosition, checkpoint) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, checkpoint) > 0);
+      if (fresh.length === 0) return { at: checkpoint, changes: [] as LiveChange[] };
+      const last = fresh[fresh.length - 1].globalPosition;
       const changed = await projection.apply(tx, fresh);
       await writeCheckpoint(tx, projection.name, last);
-      return changed;
+      return { at: last, changes: changed };
     });
-    positions.set(projection.name, last);
-    this.waiter.advance(projection.name, last);
+    positions.set(projection.name, at);
+    this.waiter.advance(projection.name, at);
     return changes;
   }
 
