@@ -5,6 +5,6 @@ export { createApp } from './app';
 export { openStorage, type Storage } from './infrastructure/database/open-store';
 export { BankPaymentProcessor } from './payments';
 export { systemContext } from './shared/http/command-context';
-export { readModelProjections } from './read-models';
+export { projectionsFor, readModelProjections } from './read-models';
 export { ProjectionRebuild, RebuildRunningError, UnknownProjectionError, rebuildable, type RebuildProgress } from './infrastructure/projections/projection-rebuild';
 export { projectionStatus, type ProjectionStatus } from './infrastructure/projections/projection-status';

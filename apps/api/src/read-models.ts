@@ -8,6 +8,8 @@ import { CompanyProjection } from './companies';
 import { type Projection } from './infrastructure/projections/projection';
 import { BankPaymentsProjection, PartnerPayoutsProjection } from './payments';
 import { CaseDetailProjection, InvoiceListProjection } from './receivables';
+import { PartnerOutboxProjection } from './partner-sync';
+import { type AppConfig } from './config/app-config';
 
 export const READ_MODEL_PROJECTIONS = [
   CompanyProjection,
@@ -22,4 +24,9 @@ export const READ_MODEL_PROJECTIONS = [
 /** Fresh instances of the read models' projections (they have no dependencies). */
 export function readModelProjections(): Projection[] {
   return READ_MODEL_PROJECTIONS.map((P) => new P());
+}
+
+/** Every projection the API runs with this configuration: the read models, and the partner outbox when a partner is set. */
+export function projectionsFor(config: Pick<AppConfig, 'partner'>): Projection[] {
+  return [...readModelProjections(), ...(config.partner ? [new PartnerOutboxProjection()] : [])];
 }

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { companyIdFor, loadConfig, loginUrl, signToken } from '@pm/api';
 import { existsSync } from 'node:fs';
 import { importBankFile } from './payments-import';
+import { registerProjectionCommands } from './projections-commands';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -102,6 +103,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
       }
       out(JSON.stringify(outcome.body));
     });
+  registerProjectionCommands(program, env, out);
   return program;
 }
 

@@ -55,7 +55,7 @@ describe('pnpm admin', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const args of [['--help'], ['token', '--help'], ['login-url', '--help'], ['companies', 'create', '--help'], ['payments', 'import', '--help']]) {
+    for (const args of [['--help'], ['token', '--help'], ['login-url', '--help'], ['companies', 'create', '--help'], ['payments', 'import', '--help'], ['projections', 'status', '--help'], ['projections', 'rebuild', '--help']]) {
       const result = await admin(args, env);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Usage: admin');

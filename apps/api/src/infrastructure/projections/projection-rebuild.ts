@@ -32,7 +32,7 @@ export class UnknownProjectionError extends Error {
     readonly projection: string,
     readonly known: string[],
   ) {
-    super(`There is no rebuildable projection "${projection}"; the read models are: ${known.join(', ')}.`);
+    super(`${projection ? `There is no rebuildable projection "${projection}"` : 'Name at least one projection to rebuild'}; the read models are: ${known.join(', ')}.`);
     this.name = 'UnknownProjectionError';
   }
 }
@@ -100,6 +100,7 @@ export class ProjectionRebuild {
 
   async run(names: readonly string[] | 'all', options: RebuildOptions = {}): Promise<RebuildProgress> {
     const projections = this.select(names);
+    if (projections.length === 0) throw new UnknownProjectionError('', rebuildable(this.projections).map((p) => p.name));
     const batchSize = options.batchSize ?? 5_000;
     await ensureProjectionSchemas(this.sql, this.projections);
     await ensureRebuildTable(this.sql);
