@@ -1,15 +1,23 @@
 /**
  * `pnpm bench [name …]`: runs the named benchmarks (all by default) and rewrites their sections of
  * BENCHMARKS.md. Stores: the embedded PGlite always, the PostgreSQL server when DATABASE_URL is set.
- * Sizes can be lowered for a quick look (BENCH_INVOICES, BENCH_PAYMENTS), the stores chosen (BENCH_STORES=postgres,pglite),
+ * Sizes can be lowered for a quick look (BENCH_INVOICES, BENCH_PAYMENTS, BENCH_EVENTS), the stores chosen (BENCH_STORES=postgres,pglite),
  * and Node options given to the measured API process (BENCH_CHILD_NODE_OPTIONS); the report says what ran.
  */
 import { benchPaymentImport, type PaymentBenchResult } from './payments/payment-import.bench';
+import { benchRebuild, type RebuildBenchResult } from './rebuild/rebuild.bench';
 import { fmt, machine, writeSection } from './report';
 import { benchWeb } from './web/web.bench';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+
+/** PGlite always, the PostgreSQL server when DATABASE_URL is set; BENCH_STORES narrows it. */
+function storesToRun(): Array<'pglite' | 'postgres'> {
+  return ((process.env.BENCH_STORES?.split(',') ?? (process.env.DATABASE_URL ? ['postgres', 'pglite'] : ['pglite'])) as Array<'pglite' | 'postgres'>).filter(
+    (store) => store === 'pglite' || process.env.DATABASE_URL,
+  );
+}
 
 const benchmarks: Record<string, () => Promise<void>> = {
   async web() {
@@ -36,12 +44,53 @@ list pages on the server, 50 rows at a time, so its cost does not grow with the 
     );
   },
 
+  async rebuild() {
+    const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+    const batchSize = Number(process.env.BENCH_REBUILD_BATCH ?? 5_000);
+    const results: RebuildBenchResult[] = [];
+    for (const store of storesToRun()) {
+      console.log(`rebuild: ${fmt.int(events)} generated events on ${store}`);
+      results.push(await benchRebuild({ store, databaseUrl: process.env.DATABASE_URL, events, batchSize }, (line) => console.log(line)));
+    }
+    const rate = (n: number, ms: number) => `${fmt.int(n / (ms / 1000))} events/s`;
+    const goal = { postgres: 250_000, pglite: 100_000 };
+    const rows = results.map((r) =>
+      [
+        r.store === 'postgres' ? 'PostgreSQL server' : 'PGlite (embedded)',
+        `${fmt.ms(r.all.ms)}: **${rate(r.all.events, r.all.ms)}** (goal ${fmt.int(goal[r.store])}) / ${r.all.peakRssMb} MB`,
+        `${fmt.ms(r.rawReadMs)}: ${rate(r.log.events, r.rawReadMs)}`,
+        fmt.ratio(r.all.ms, r.rawReadMs),
+        Object.entries(r.all.applyMs).sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${fmt.ms(ms)}`).join(', '),
+        ...r.alone.map((one) => `${fmt.ms(one.ms)}: ${rate(one.events, one.ms)} (${fmt.ratio(one.ms, r.rawReadMs)})`),
+      ].join(' | '),
+    );
+    const first = results[0];
+    writeSection(
+      'rebuild',
+      `## Projection rebuild: ${fmt.int(first.log.events)} events
+
+Command: \`${process.env.DATABASE_URL ? 'DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test ' : ''}pnpm bench rebuild\` (${new Date().toISOString().slice(0, 10)}; ${machine()}).
+A generated log of ${fmt.int(first.log.events)} events: ${first.log.companies} companies and ${fmt.int(first.log.invoices)} invoices on the product's usual paths, every event decided by the domain's deciders
+(${Object.entries(first.log.eventTypes).sort((a, b) => b[1] - a[1]).map(([type, n]) => `${type} ${fmt.int(n)}`).join(', ')}).
+Written in waves, so one invoice's events lie far apart in the log, as time puts them. Pages of ${fmt.int(first.batchSize)} events. Goals (issue 6): at least 250,000 events/s on PostgreSQL, 100,000 on PGlite.
+
+| store | rebuild of every read model (\`projections rebuild --all\`): time, rate / peak RSS | raw paged read of the same log (baseline) | ratio | folding and writing, per read model | \`invoice-list\` alone (ratio to raw read) | \`companies\` alone (ratio to raw read) |
+|---|---|---|---|---|---|---|
+${rows.map((r) => `| ${r} |`).join('\n')}
+
+The rebuild is \`ProjectionRebuild\`, the code behind \`pnpm admin projections rebuild\`: it reads the log page by page
+through the event store, folds each page per stream with the domain's deciders, writes each read model's shadow
+table with one set-based upsert per page, records its progress in the same transaction, and at the end switches
+the shadow tables in under the checkpoint lock. The raw read is a keyset-paged \`SELECT\` of the same columns in
+the same order, decoded by the same driver and thrown away; it ran once unmeasured first, so both meet warm caches.
+Rows after the rebuild: ${Object.entries(first.rows).map(([table, n]) => `${table} ${fmt.int(n)}`).join(', ')}.`,
+    );
+  },
+
   async payments() {
     const invoices = Number(process.env.BENCH_INVOICES ?? 1_000_000);
     const payments = Number(process.env.BENCH_PAYMENTS ?? 100_000);
-    const stores = ((process.env.BENCH_STORES?.split(',') ?? (process.env.DATABASE_URL ? ['postgres', 'pglite'] : ['pglite'])) as Array<'pglite' | 'postgres'>).filter(
-      (store) => store === 'pglite' || process.env.DATABASE_URL,
-    );
+    const stores = storesToRun();
     const results: PaymentBenchResult[] = [];
     for (const store of stores) {
       console.log(`payments: ${fmt.int(payments)} payments against ${fmt.int(invoices)} open invoices on ${store}`);

@@ -7,10 +7,11 @@
  * waits), applies the last events, drops the old tables, moves the new ones in, and sets the checkpoint:
  * a reader sees the old model or the new one, never a half-built one, and no event is applied twice.
  *
- * Progress is committed with every page (`rm_rebuilds`), so an interrupted rebuild resumes where it was;
+ * Progress is committed with every page, per projection (`rm_rebuilds`), so an interrupted rebuild resumes
+ * where each projection was;
  * a rebuild that is running (heartbeat within the last 30 s) refuses a second one.
  */
-import { type EventStore, type GlobalPosition, type SqlClient, type SqlExecutor, type StoredEvent, START, readAllIn } from '@pm/event-store';
+import { type EventStore, type GlobalPosition, type SqlClient, type SqlExecutor, type StoredEvent, START, comparePositions, readAllIn } from '@pm/event-store';
 import { randomUUID } from 'node:crypto';
 import { type Projection } from './projection';
 import { ensureProjectionSchemas, readCheckpoint, writeCheckpoint } from './projection-runner';
@@ -39,7 +40,7 @@ export class UnknownProjectionError extends Error {
 
 export interface RebuildProgress {
   projections: string[];
-  phase: 'replaying' | 'switching' | 'done' | 'interrupted';
+  phase: 'replaying' | 'indexing' | 'switching' | 'done' | 'interrupted';
   /** Events replayed by this run (a resumed run counts from where it resumed). */
   events: number;
   /** Events replayed in all runs of this rebuild. */
@@ -66,6 +67,12 @@ export const shadowSchemaOf = (projection: string) => `pm_rebuild_${projection.r
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * Secondary indexes are built once over the finished shadow tables rather than kept up to date row by
+ * row while they fill: a sorted index build is several times cheaper. Unique indexes stay (upserts need them).
+ */
+const isSecondaryIndex = (ddl: string) => /^\s*CREATE\s+INDEX\b/i.test(ddl);
+
 export async function ensureRebuildTable(sql: SqlClient | SqlExecutor): Promise<void> {
   await sql.query(`CREATE TABLE IF NOT EXISTS ${REBUILDS_TABLE} (
     projection text PRIMARY KEY,
@@ -79,6 +86,17 @@ export async function ensureRebuildTable(sql: SqlClient | SqlExecutor): Promise<
     finished_at timestamptz
   )`);
 }
+
+interface Claimed {
+  positions: Map<string, GlobalPosition>;
+  resumed: boolean;
+  totalBefore: number;
+}
+
+const earliest = (positions: GlobalPosition[]) => positions.reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
+const latest = (positions: GlobalPosition[]) => positions.reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b));
+/** The events of a page after a position (pages are in log order). */
+const after = (page: StoredEvent[], position: GlobalPosition) => (comparePositions(page[0].globalPosition, position) > 0 ? page : page.filter((e) => comparePositions(e.globalPosition, position) > 0));
 
 export class ProjectionRebuild {
   constructor(
@@ -106,12 +124,13 @@ export class ProjectionRebuild {
     await ensureRebuildTable(this.sql);
     const live = (await this.sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
     const runId = randomUUID();
-    const { position, resumed, totalBefore } = await this.claim(projections, runId, live, options.restart === true);
+    const { positions, resumed, totalBefore } = await this.claim(projections, runId, live, options.restart === true);
     const logEvents = Number((await this.sql.query<{ n: string }>('SELECT count(*) AS n FROM es_events')).rows[0].n);
     const names_ = projections.map((p) => p.name);
     const started = Date.now();
     let events = 0;
-    let after = position;
+    // Each projection has its own position (they commit apart); the log is read from the one furthest behind.
+    const from = earliest([...positions.values()]);
     const progress = (phase: RebuildProgress['phase']): RebuildProgress => ({
       projections: names_,
       phase,
@@ -123,26 +142,37 @@ export class ProjectionRebuild {
     });
     try {
       // Replay into the shadow tables, page by page; each page and the rebuild's position commit together.
-      for (;;) {
+      // The next page is read while this one is written (on the PostgreSQL server these overlap).
+      let next: Promise<StoredEvent[]> | undefined = this.store.readAll({ after: from, limit: batchSize });
+      while (next) {
+        const page = await next;
+        next = undefined;
+        if (page.length === 0) break;
         if (options.signal?.aborted) {
           await this.release(names_, runId, 'interrupted');
           const interrupted = progress('interrupted');
           options.onProgress?.(interrupted);
           return interrupted;
         }
-        const page = await this.store.readAll({ after, limit: batchSize });
-        if (page.length === 0) break;
-        await this.sql.transaction(async (tx) => {
-          await this.applyToShadows(tx, projections, page, live);
-          await this.recordProgress(tx, names_, runId, page[page.length - 1].globalPosition, page.length);
-        });
-        after = page[page.length - 1].globalPosition;
+        const last = page[page.length - 1].globalPosition;
+        if (page.length === batchSize) {
+          next = this.store.readAll({ after: last, limit: batchSize });
+          next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
+        }
+        await this.applyPage(projections, positions, page, runId, live);
         events += page.length;
         options.onProgress?.(progress('replaying'));
-        if (page.length < batchSize) break;
         // Other work of this process (the API serving) gets its turn between pages.
         await new Promise((resolve) => setImmediate(resolve));
       }
+      if (options.signal?.aborted) {
+        await this.release(names_, runId, 'interrupted');
+        const interrupted = progress('interrupted');
+        options.onProgress?.(interrupted);
+        return interrupted;
+      }
+      options.onProgress?.(progress('indexing'));
+      await this.buildSecondaryIndexes(projections, runId, live);
       options.onProgress?.(progress('switching'));
       events += await this.switchOver(projections, runId, live, batchSize);
       const done = progress('done');
@@ -174,21 +204,22 @@ export class ProjectionRebuild {
 
   /**
    * Takes the rebuild of these projections for this run, or refuses when another run holds any of them.
-   * Resumes an interrupted rebuild (all of them at one position) unless `restart`; otherwise starts over
+   * Resumes an interrupted rebuild of the same projections (each from its own position) unless `restart`; otherwise starts over
    * with empty shadow tables.
    */
-  private async claim(projections: Projection[], runId: string, live: string, restart: boolean): Promise<{ position: GlobalPosition; resumed: boolean; totalBefore: number }> {
+  private async claim(projections: Projection[], runId: string, live: string, restart: boolean): Promise<Claimed> {
     const names = projections.map((p) => p.name);
     return this.sql.transaction(async (tx) => {
-      const { rows } = await tx.query<{ projection: string; status: string; c: string; p: string; events: string; running: boolean }>(
-        `SELECT projection, status, position_commit::text AS c, position_prepare::text AS p, events,
+      const { rows } = await tx.query<{ projection: string; status: string; c: string; p: string; events: string; run: string; running: boolean }>(
+        `SELECT projection, status, position_commit::text AS c, position_prepare::text AS p, events, run_id AS run,
            (status = 'running' AND heartbeat_at > now() - ${STALE_AFTER}) AS running
          FROM ${REBUILDS_TABLE} WHERE projection = ANY($1::text[]) FOR UPDATE`,
         [names],
       );
       const busy = rows.filter((r) => r.running).map((r) => r.projection);
       if (busy.length > 0) throw new RebuildRunningError(busy);
-      const resumable = !restart && rows.length === names.length && rows.every((r) => r.status !== 'done') && new Set(rows.map((r) => `${r.c}/${r.p}`)).size === 1;
+      // The same set of projections, none finished: each goes on from its own position.
+      const resumable = !restart && rows.length === names.length && rows.every((r) => r.status !== 'done') && new Set(rows.map((r) => r.run)).size === 1;
       if (resumable)
         for (const projection of projections) {
           const schema = (await tx.query<{ n: string }>('SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = $1', [shadowSchemaOf(projection.name)])).rows[0].n;
@@ -196,17 +227,18 @@ export class ProjectionRebuild {
         }
       if (!resumable) return this.fresh(tx, projections, runId, live);
       await tx.query(`UPDATE ${REBUILDS_TABLE} SET run_id = $2, status = 'running', heartbeat_at = now() WHERE projection = ANY($1::text[])`, [names, runId]);
-      return { position: { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) }, resumed: true, totalBefore: Number(rows[0].events) };
+      const positions = new Map(rows.map((r) => [r.projection, { commit: BigInt(r.c), prepare: BigInt(r.p) }]));
+      return { positions, resumed: true, totalBefore: Math.min(...rows.map((r) => Number(r.events))) };
     });
   }
 
-  private async fresh(tx: SqlExecutor, projections: Projection[], runId: string, live: string): Promise<{ position: GlobalPosition; resumed: boolean; totalBefore: number }> {
+  private async fresh(tx: SqlExecutor, projections: Projection[], runId: string, live: string): Promise<Claimed> {
     for (const projection of projections) {
       const shadow = shadowSchemaOf(projection.name);
       await tx.query(`DROP SCHEMA IF EXISTS ${ident(shadow)} CASCADE`);
       await tx.query(`CREATE SCHEMA ${ident(shadow)}`);
       await this.inSchema(tx, shadow, live, async () => {
-        for (const ddl of projection.schema) await tx.query(ddl);
+        for (const ddl of projection.schema.filter((d) => !isSecondaryIndex(d))) await tx.query(ddl);
       });
       await tx.query(
         `INSERT INTO ${REBUILDS_TABLE} (projection, run_id, status, position_commit, position_prepare, events, started_at, heartbeat_at, finished_at)
@@ -216,7 +248,21 @@ export class ProjectionRebuild {
         [projection.name, runId],
       );
     }
-    return { position: START, resumed: false, totalBefore: 0 };
+    return { positions: new Map(projections.map((p) => [p.name, START])), resumed: false, totalBefore: 0 };
+  }
+
+  /** The secondary indexes left out while the shadow tables filled (idempotent: a resumed run may have some). */
+  private async buildSecondaryIndexes(projections: Projection[], runId: string, live: string): Promise<void> {
+    for (const projection of projections) {
+      const indexes = projection.schema.filter(isSecondaryIndex);
+      if (indexes.length === 0) continue;
+      await this.sql.transaction(async (tx) => {
+        await this.inSchema(tx, shadowSchemaOf(projection.name), live, async () => {
+          for (const ddl of indexes) await tx.query(ddl);
+        });
+        await tx.query(`UPDATE ${REBUILDS_TABLE} SET heartbeat_at = now() WHERE projection = $1 AND run_id = $2`, [projection.name, runId]);
+      });
+    }
   }
 
   /** Runs `work` with the shadow schema first on the search path, so the projection's own SQL lands there. */
@@ -229,18 +275,38 @@ export class ProjectionRebuild {
     }
   }
 
-  private async applyToShadows(tx: SqlExecutor, projections: Projection[], events: StoredEvent[], live: string): Promise<void> {
-    for (const projection of projections) await this.inSchema(tx, shadowSchemaOf(projection.name), live, () => projection.apply(tx, events));
+  /**
+   * One page into every projection's shadow tables: each projection in its own transaction with its own
+   * position, all at once (on the PostgreSQL server they run on separate connections, so on separate cores;
+   * PGlite runs them one after the other). Each takes only the events after its position.
+   */
+  private async applyPage(projections: Projection[], positions: Map<string, GlobalPosition>, page: StoredEvent[], runId: string, live: string): Promise<void> {
+    const last = page[page.length - 1].globalPosition;
+    const outcomes = await Promise.allSettled(
+      projections.map(async (projection) => {
+        const events = after(page, positions.get(projection.name)!);
+        if (events.length === 0) return;
+        await this.sql.transaction(async (tx) => {
+          // A crash may lose the last pages' commits: the rebuild then resumes from an earlier page, no harm.
+          await tx.query('SET LOCAL synchronous_commit TO off');
+          await this.inSchema(tx, shadowSchemaOf(projection.name), live, () => projection.apply(tx, events));
+          await this.recordProgress(tx, projection.name, runId, last, events.length);
+        });
+        positions.set(projection.name, last);
+      }),
+    );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
-  private async recordProgress(tx: SqlExecutor, names: string[], runId: string, position: GlobalPosition, count: number): Promise<void> {
+  private async recordProgress(tx: SqlExecutor, name: string, runId: string, position: GlobalPosition, count: number): Promise<void> {
     const { rowCount } = await tx.query(
       `UPDATE ${REBUILDS_TABLE} SET position_commit = $3, position_prepare = $4, events = events + $5, heartbeat_at = now()
-       WHERE projection = ANY($1::text[]) AND run_id = $2`,
-      [names, runId, position.commit.toString(), position.prepare.toString(), count],
+       WHERE projection = $1 AND run_id = $2`,
+      [name, runId, position.commit.toString(), position.prepare.toString(), count],
     );
     // Someone took the rebuild over (this run had stalled past the heartbeat): stop, change nothing.
-    if (rowCount !== names.length) throw new RebuildRunningError(names);
+    if (rowCount !== 1) throw new RebuildRunningError([name]);
   }
 
   /**
@@ -251,19 +317,24 @@ export class ProjectionRebuild {
     const names = projections.map((p) => p.name);
     return this.sql.transaction(async (tx) => {
       for (const name of names) await readCheckpoint(tx, name, true);
-      const { rows } = await tx.query<{ c: string; p: string }>(
-        `SELECT position_commit::text AS c, position_prepare::text AS p FROM ${REBUILDS_TABLE} WHERE projection = $1 AND run_id = $2`,
-        [names[0], runId],
+      const { rows } = await tx.query<{ projection: string; c: string; p: string }>(
+        `SELECT projection, position_commit::text AS c, position_prepare::text AS p FROM ${REBUILDS_TABLE} WHERE projection = ANY($1::text[]) AND run_id = $2`,
+        [names, runId],
       );
-      if (!rows[0]) throw new RebuildRunningError(names);
-      let after: GlobalPosition = { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) };
+      if (rows.length !== names.length) throw new RebuildRunningError(names);
+      const positions = new Map(rows.map((r) => [r.projection, { commit: BigInt(r.c), prepare: BigInt(r.p) }]));
+      let end = latest([...positions.values()]);
       let replayed = 0;
       // The last events, read in this transaction: on the embedded store it is the only connection there is.
-      for (;;) {
-        const page = await readAllIn(tx, { after, limit: batchSize });
+      for (let from = earliest([...positions.values()]); ; ) {
+        const page = await readAllIn(tx, { after: from, limit: batchSize });
         if (page.length === 0) break;
-        await this.applyToShadows(tx, projections, page, live);
-        after = page[page.length - 1].globalPosition;
+        for (const projection of projections) {
+          const events = after(page, positions.get(projection.name)!);
+          if (events.length > 0) await this.inSchema(tx, shadowSchemaOf(projection.name), live, () => projection.apply(tx, events));
+        }
+        from = page[page.length - 1].globalPosition;
+        end = latest([end, from]);
         replayed += page.length;
       }
       for (const projection of projections) {
@@ -274,12 +345,12 @@ export class ProjectionRebuild {
         }
         await tx.query(`DROP SCHEMA ${ident(shadow)} CASCADE`);
         // The position the new tables are at (START when the log was empty).
-        await writeCheckpoint(tx, projection.name, after);
+        await writeCheckpoint(tx, projection.name, end);
       }
       await tx.query(
         `UPDATE ${REBUILDS_TABLE} SET status = 'done', events = events + $3, position_commit = $4, position_prepare = $5, finished_at = now(), heartbeat_at = now()
          WHERE projection = ANY($1::text[]) AND run_id = $2`,
-        [names, runId, replayed, after.commit.toString(), after.prepare.toString()],
+        [names, runId, replayed, end.commit.toString(), end.prepare.toString()],
       );
       return replayed;
     });
