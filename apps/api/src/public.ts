@@ -8,3 +8,21 @@ export { systemContext } from './shared/http/command-context';
 export { projectionsFor, readModelProjections } from './read-models';
 export { ProjectionRebuild, RebuildRunningError, UnknownProjectionError, rebuildable, type RebuildProgress } from './infrastructure/projections/projection-rebuild';
 export { projectionStatus, type ProjectionStatus } from './infrastructure/projections/projection-status';
+export {
+  AUDIT_FORMATS,
+  AuditFilterError,
+  CHAIN_LIMITS,
+  companyIdFromParam,
+  countLogEvents,
+  exportAuditEvents,
+  formatAuditRows,
+  parseAuditFilter,
+  verifyChains,
+  type AuditExportProgress,
+  type AuditFilterInput,
+  type AuditFormat,
+  type AuditRow,
+  type ChainVerification,
+  type StreamAnchor,
+  type StreamHead,
+} from './audit';

@@ -4,7 +4,17 @@ export { encodePosition, decodePosition } from './position';
 export { computeEventHash, verifyStreamChain, type ChainProblem, type ChainProblemKind, type HashInput } from './hash-chain';
 export { type CatchUpTiming } from './subscription';
 export { InMemoryEventStore } from './in-memory-event-store';
-export { PostgresEventStore, ensureSchema, readAllIn, EVENTS_TABLE, APPENDED_CHANNEL, type PostgresEventStoreOptions } from './postgres-event-store';
+export {
+  PostgresEventStore,
+  ensureSchema,
+  readAllIn,
+  toStoredEvent,
+  EVENTS_TABLE,
+  EVENT_COLUMNS,
+  APPENDED_CHANNEL,
+  type EventRow,
+  type PostgresEventStoreOptions,
+} from './postgres-event-store';
 export {
   createPgClient,
   createPGliteClient,

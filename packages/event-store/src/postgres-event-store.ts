@@ -70,7 +70,8 @@ export async function ensureSchema(client: SqlClient): Promise<void> {
   });
 }
 
-interface EventRow {
+/** A row of the event log as selected with `EVENT_COLUMNS`. */
+export interface EventRow {
   transaction_id: string;
   global_position: string;
   stream_id: string;
@@ -83,14 +84,14 @@ interface EventRow {
   hash: string;
 }
 
-const COLUMNS = 'transaction_id, global_position, stream_id, stream_version, type, data, metadata, recorded_at, previous_hash, hash';
+export const EVENT_COLUMNS = 'transaction_id, global_position, stream_id, stream_version, type, data, metadata, recorded_at, previous_hash, hash';
 
 const toPosition = (row: { transaction_id: string; global_position: string }): GlobalPosition => ({
   commit: BigInt(row.transaction_id),
   prepare: BigInt(row.global_position),
 });
 
-function toStoredEvent(row: EventRow): StoredEvent {
+export function toStoredEvent(row: EventRow): StoredEvent {
   return {
     streamId: row.stream_id,
     streamVersion: row.stream_version,
@@ -147,7 +148,7 @@ export async function readAllIn(executor: SqlExecutor, { after = START, limit, t
   const params: unknown[] = [after.commit < 0n ? '0' : after.commit.toString(), after.prepare.toString(), limit];
   if (types) params.push([...types]);
   const { rows } = await executor.query<EventRow>(
-    `select ${COLUMNS} from ${EVENTS_TABLE}
+    `select ${EVENT_COLUMNS} from ${EVENTS_TABLE}
       where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         and (transaction_id, global_position) > ($1::xid8, $2::bigint)
         ${types ? 'and type = any($4::text[])' : ''}
@@ -176,7 +177,7 @@ export class PostgresEventStore implements EventStore {
   ) {}
 
   async readStream(streamId: string): Promise<ReadStreamResult> {
-    const { rows } = await this.client.query<EventRow>(`select ${COLUMNS} from ${EVENTS_TABLE} where stream_id = $1 order by stream_version`, [streamId]);
+    const { rows } = await this.client.query<EventRow>(`select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = $1 order by stream_version`, [streamId]);
     return { events: rows.map(toStoredEvent), version: rows[rows.length - 1]?.stream_version ?? 0 };
   }
 
@@ -212,7 +213,7 @@ export class PostgresEventStore implements EventStore {
     if (unique.length === 0) return result;
     // One query, so the streams are read from one snapshot; the array is one parameter however many ids there are.
     const { rows } = await this.client.query<EventRow>(
-      `select ${COLUMNS} from ${EVENTS_TABLE} where stream_id = any($1::text[]) order by stream_id, stream_version`,
+      `select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = any($1::text[]) order by stream_id, stream_version`,
       [unique],
     );
     for (const row of rows) {

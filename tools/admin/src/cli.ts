@@ -7,6 +7,7 @@ import { companyIdFor, loadConfig, loginUrl, signToken } from '@pm/api';
 import { existsSync } from 'node:fs';
 import { importBankFile } from './payments-import';
 import { registerProjectionCommands } from './projections-commands';
+import { registerAuditCommands } from './audit-commands';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -104,6 +105,7 @@ export function buildCli(env: NodeJS.ProcessEnv = process.env, out: (line: strin
       out(JSON.stringify(outcome.body));
     });
   registerProjectionCommands(program, env, out);
+  registerAuditCommands(program, env, out);
   return program;
 }
 

@@ -3,25 +3,12 @@
  * the store, directly when nothing does; refusals, a busy store and Ctrl-C have their own exit codes, and
  * an interrupted rebuild resumes.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { type Storage, companyIdFor, createApp, loadConfig, openStorage, projectionsFor, signToken } from '@pm/api';
-
-const run = promisify(execFile);
-const bin = join(__dirname, '..', 'bin', 'admin.js');
-
-async function admin(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { type Storage, companyIdFor, createApp, loadConfig, projectionsFor, signToken } from '@pm/api';
+import { admin, bin, withStorage } from './support';
 
 /** Every row of every rebuildable read-model table, as comparable text. */
 async function snapshot(storage: Storage): Promise<Record<string, string[]>> {
@@ -32,16 +19,6 @@ async function snapshot(storage: Storage): Promise<Record<string, string[]>> {
       out[table] = rows.map((r) => r.row).sort();
     }
   return out;
-}
-
-async function withStorage<T>(dataDir: string, work: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = await openStorage({ dataDir });
-  try {
-    return await work(storage);
-  } finally {
-    await storage.store.close();
-    await storage.sql.close();
-  }
 }
 
 const INVOICES = 120;

@@ -5,6 +5,7 @@ import { type SqlClient } from '@pm/event-store';
 import { SQL_CLIENT } from '../infrastructure/database/tokens';
 import { CallerCompany } from '../shared/auth/auth.guard';
 import { ErrorDto } from '../shared/http/address.dto';
+import { CHAIN_LIMITS, verifyChains } from './verify-chains/verify-chains';
 
 export class AuditActorDto {
   @ApiProperty({ enum: ['user', 'partner', 'bank', 'system'] }) kind!: string;
@@ -26,9 +27,32 @@ export class AuditEntryDto {
   @ApiProperty() hash!: string;
 }
 
+export class ChainProblemDto {
+  @ApiProperty({
+    enum: ['edited', 'missing', 'reordered', 'broken_link', 'truncated', 'rewritten'],
+    description:
+      'edited: the content no longer matches its hash; missing: the version was deleted; reordered: the event sits at another version ' +
+      'than it was written at; broken_link: its previousHash is not the hash of the event before; truncated: the audit trail recorded ' +
+      'versions beyond the end of the log (the last events were deleted); rewritten: the event is not the one the audit trail recorded',
+  })
+  kind!: string;
+  @ApiProperty({ description: 'The version of the invoice stream the problem is at' }) streamVersion!: number;
+  @ApiProperty() message!: string;
+}
+
+export class ChainStatusDto {
+  @ApiProperty({ description: "Whether the hash chain of the invoice's whole stream (the case's events and the invoice's) verifies, read from the event log" })
+  verified!: boolean;
+  @ApiProperty({ description: 'Events of the stream whose hash was recomputed' }) checkedEvents!: number;
+  @ApiProperty({ type: [ChainProblemDto] }) problems!: ChainProblemDto[];
+  @ApiProperty({ description: 'What the check cannot show (deleting the last events of a stream)' }) note!: string;
+}
+
 export class CaseAuditTrailDto {
   @ApiProperty() caseId!: string;
   @ApiProperty({ type: [AuditEntryDto] }) events!: AuditEntryDto[];
+  @ApiProperty({ type: ChainStatusDto, description: "Tamper evidence: the invoice stream's hash chain, verified from the event log (not the read model)" })
+  chain!: ChainStatusDto;
 }
 
 export class GetCaseAuditTrailQuery {
@@ -39,6 +63,7 @@ export class GetCaseAuditTrailQuery {
 }
 
 interface AuditRow {
+  stream_id: string;
   event_id: string;
   type: string;
   stream_version: number;
@@ -61,12 +86,15 @@ export class GetCaseAuditTrailHandler implements IQueryHandler<GetCaseAuditTrail
 
   async execute({ companyId, caseId }: GetCaseAuditTrailQuery): Promise<CaseAuditTrailDto> {
     const { rows } = await this.sql.query<AuditRow>(
-      `SELECT event_id, type, stream_version, occurred_at, recorded_at, actor, reason, correlation_id, causation_id, data,
+      `SELECT stream_id, event_id, type, stream_version, occurred_at, recorded_at, actor, reason, correlation_id, causation_id, data,
               previous_hash, hash
        FROM rm_audit WHERE case_id = $1 AND company_id = $2 ORDER BY stream_version`,
       [caseId, companyId],
     );
     if (rows.length === 0) throw new NotFoundException({ code: 'CASE.NOT_FOUND', message: 'There is no such reminder case.' });
+    // The stream the case lives in (the invoice's), verified whole from the log itself.
+    const reports = await Promise.all([...new Set(rows.map((row) => row.stream_id))].map((streamId) => verifyChains({ sql: this.sql }, { streamId })));
+    const problems = reports.flatMap((report) => report.problems);
     return {
       caseId,
       events: rows.map((row) => ({
@@ -83,6 +111,12 @@ export class GetCaseAuditTrailHandler implements IQueryHandler<GetCaseAuditTrail
         previousHash: row.previous_hash,
         hash: row.hash,
       })),
+      chain: {
+        verified: problems.length === 0,
+        checkedEvents: reports.reduce((sum, report) => sum + report.events, 0),
+        problems: problems.map(({ kind, streamVersion, message }) => ({ kind, streamVersion, message })),
+        note: CHAIN_LIMITS,
+      },
     };
   }
 }
@@ -94,7 +128,7 @@ export class CaseAuditTrailController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':caseId/events')
-  @ApiOkResponse({ type: CaseAuditTrailDto, description: 'Every event of the case: who, when, what, why' })
+  @ApiOkResponse({ type: CaseAuditTrailDto, description: "Every event of the case: who, when, what, why; and whether the invoice stream's hash chain verifies" })
   @ApiNotFoundResponse({ type: ErrorDto })
   get(
     @CallerCompany() companyId: string,
