@@ -134,7 +134,9 @@ describe('Rebuilding read models on the embedded store', () => {
     for (const p of overview.body.projections) expect(p).toMatchObject({ lagEvents: 0, lagSeconds: 0, checkpoint: expect.stringMatching(/^\d+\/\d+$/) });
     expect((await api.call('GET', '/api/admin/projections', { token })).status).toBe(403);
 
-    const started = await api.call('POST', '/api/admin/projections/rebuild', { token: api.adminToken, body: { projections: ['invoice-list'] } });
+    for (const batchSize of [0, 100_001, 2.5, '10'])
+      expect(await api.call('POST', '/api/admin/projections/rebuild', { token: api.adminToken, body: { batchSize } })).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
+    const started = await api.call('POST', '/api/admin/projections/rebuild', { token: api.adminToken, body: { projections: ['invoice-list'], batchSize: 7 } });
     expect(started).toMatchObject({ status: 202, body: { projections: ['invoice-list'] } });
     let current: { phase: string } | null = null;
     for (let i = 0; i < 200 && current?.phase !== 'done'; i++) {

@@ -122,7 +122,7 @@ export function registerProjectionCommands(program: Command, env: NodeJS.Process
       };
       process.on('SIGINT', onSigint);
       try {
-        const result = access.kind === 'direct' ? await rebuildHere(access, options.all ? 'all' : names, options.restart === true, batchSize, abort.signal, show) : await rebuildInApi(access, options.all ? [] : names, options.restart === true, abort.signal, show);
+        const result = access.kind === 'direct' ? await rebuildHere(access, options.all ? 'all' : names, options.restart === true, batchSize, abort.signal, show) : await rebuildInApi(access, options.all ? [] : names, options.restart === true, batchSize, abort.signal, show);
         bar?.stop();
         if (result.phase === 'interrupted')
           throw new CommanderError(PROJECTION_EXIT.interrupted, 'admin.interrupted', `Interrupted after ${result.totalEvents} events${interrupts ? '' : ' (stopped)'}; run the same command again to resume.`);
@@ -145,8 +145,8 @@ async function rebuildHere(access: Extract<StoreAccess, { kind: 'direct' }>, nam
 }
 
 /** Starts the rebuild in the API that holds the embedded store, and follows it until it ends. */
-async function rebuildInApi(access: Extract<StoreAccess, { kind: 'api' }>, names: string[], restart: boolean, signal: AbortSignal, show: (p: RebuildProgress) => void): Promise<RebuildProgress> {
-  const started = await callApi(access, 'POST', '/api/admin/projections/rebuild', { ...(names.length ? { projections: names } : {}), restart });
+async function rebuildInApi(access: Extract<StoreAccess, { kind: 'api' }>, names: string[], restart: boolean, batchSize: number, signal: AbortSignal, show: (p: RebuildProgress) => void): Promise<RebuildProgress> {
+  const started = await callApi(access, 'POST', '/api/admin/projections/rebuild', { ...(names.length ? { projections: names } : {}), restart, batchSize });
   const body = (await started.json().catch(() => ({}))) as { code?: string; message?: string };
   if (started.status === 409) throw new CommanderError(PROJECTION_EXIT.busy, 'admin.busy', `error: ${body.message ?? 'a rebuild is running already'}`);
   if (started.status === 404) throw new CommanderError(PROJECTION_EXIT.usage, 'admin.usage', `error: ${body.message ?? 'unknown projection'}`);

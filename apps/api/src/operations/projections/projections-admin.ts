@@ -6,7 +6,7 @@
 import { Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, Injectable, Logger, NotFoundException, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { type EventStore, type SqlClient } from '@pm/event-store';
-import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EVENT_STORE, SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { PROJECTIONS, type Projection } from '../../infrastructure/projections/projection';
 import { ProjectionRebuild, type RebuildProgress, RebuildRunningError, UnknownProjectionError } from '../../infrastructure/projections/projection-rebuild';
@@ -27,6 +27,13 @@ export class StartRebuildDto {
   @IsOptional()
   @IsBoolean()
   restart?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100_000, default: 5000, description: 'Events per page of the replay' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  batchSize?: number;
 }
 
 export class ProjectionStatusDto {
@@ -48,7 +55,7 @@ export class RebuildStateDto {
 
 export class RebuildProgressDto {
   @ApiProperty({ type: [String] }) projections!: string[];
-  @ApiProperty({ enum: ['replaying', 'switching', 'done', 'interrupted'] }) phase!: string;
+  @ApiProperty({ enum: ['replaying', 'indexing', 'switching', 'done', 'interrupted'] }) phase!: string;
   @ApiProperty() events!: number;
   @ApiProperty() totalEvents!: number;
   @ApiProperty() logEvents!: number;
@@ -81,7 +88,7 @@ export class RebuildService {
     return new ProjectionRebuild(this.sql, this.store, this.projections);
   }
 
-  start(names: string[] | 'all', restart: boolean): RebuildProgress & { error: string | null } {
+  start(names: string[] | 'all', restart: boolean, batchSize?: number): RebuildProgress & { error: string | null } {
     if (this.running) throw new RebuildRunningError(this.current?.projections ?? []);
     const engine = this.engine();
     const selected = engine.select(names).map((p) => p.name);
@@ -89,7 +96,7 @@ export class RebuildService {
     this.abort = abort;
     this.current = { projections: selected, phase: 'replaying', events: 0, totalEvents: 0, logEvents: 0, eventsPerSecond: 0, resumed: false, error: null };
     this.running = engine
-      .run(selected, { restart, signal: abort.signal, onProgress: (progress) => (this.current = { ...progress, error: null }) })
+      .run(selected, { restart, batchSize, signal: abort.signal, onProgress: (progress) => (this.current = { ...progress, error: null }) })
       .catch((error: Error) => {
         this.logger.error(`Rebuild of ${selected.join(', ')} failed: ${error.message}`);
         this.current = { ...(this.current ?? { projections: selected, events: 0, totalEvents: 0, logEvents: 0, eventsPerSecond: 0, resumed: false }), phase: 'interrupted', error: error.message };
@@ -135,7 +142,7 @@ export class ProjectionsAdminController {
   @ApiConflictResponse({ type: ErrorDto, description: 'REBUILD.RUNNING' })
   start(@Body() body: StartRebuildDto): RebuildProgressDto {
     try {
-      return this.rebuilds.start(body.projections?.length ? body.projections : 'all', body.restart === true);
+      return this.rebuilds.start(body.projections?.length ? body.projections : 'all', body.restart === true, body.batchSize);
     } catch (error) {
       if (error instanceof RebuildRunningError) throw new ConflictException({ code: error.code, message: error.message });
       if (error instanceof UnknownProjectionError) throw new NotFoundException({ code: error.code, message: error.message });
