@@ -4,7 +4,7 @@
  * PostgreSQL server the CLI rebuilds directly, and both ways share ProjectionRebuild.
  */
 import { Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, Injectable, Logger, NotFoundException, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { type EventStore, type SqlClient } from '@pm/event-store';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EVENT_STORE, SQL_CLIENT } from '../../infrastructure/database/tokens';
@@ -140,6 +140,8 @@ export class ProjectionsAdminController {
   @HttpCode(202)
   @ApiAcceptedResponse({ type: RebuildProgressDto, description: 'Started; follow it at GET /api/admin/projections' })
   @ApiConflictResponse({ type: ErrorDto, description: 'REBUILD.RUNNING' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'REBUILD.UNKNOWN_PROJECTION' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'REQUEST.INVALID' })
   start(@Body() body: StartRebuildDto): RebuildProgressDto {
     try {
       return this.rebuilds.start(body.projections?.length ? body.projections : 'all', body.restart === true, body.batchSize);
