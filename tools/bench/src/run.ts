@@ -79,10 +79,13 @@ Written in waves, so one invoice's events lie far apart in the log, as time puts
 ${rows.map((r) => `| ${r} |`).join('\n')}
 
 The rebuild is \`ProjectionRebuild\`, the code behind \`pnpm admin projections rebuild\`: it reads the log page by page
-through the event store, folds each page per stream with the domain's deciders, writes each read model's shadow
-table with one set-based upsert per page, records its progress in the same transaction, and at the end switches
-the shadow tables in under the checkpoint lock. The raw read is a keyset-paged \`SELECT\` of the same columns in
-the same order, decoded by the same driver and thrown away; it ran once unmeasured first, so both meet warm caches.
+through the event store (the next page is read while the current one is written), folds each page per stream with the
+domain's deciders, and writes each read model's shadow tables with one set-based statement per table and page, with its
+progress, in a transaction of its own; the read models write at once, on connections of their own on the server.
+Secondary indexes are built once at the end, then the shadow tables are switched in under the checkpoint lock.
+"Folding and writing" is the time each read model spent in its page transactions (they overlap, so they add up to more
+than the wall time). The raw read is a keyset-paged \`SELECT\` of the same columns in the same order, decoded by the
+same driver and thrown away; it ran once unmeasured first, so both meet warm caches.
 Rows after the rebuild: ${Object.entries(first.rows).map(([table, n]) => `${table} ${fmt.int(n)}`).join(', ')}.`,
     );
   },
