@@ -97,6 +97,10 @@ export class InMemoryEventStore implements EventStore {
     return structuredClone(result);
   }
 
+  async headPosition(): Promise<GlobalPosition> {
+    return this.log[this.log.length - 1]?.globalPosition ?? START;
+  }
+
   subscribe(options: SubscribeOptions): Subscription {
     return this.subscriptions.track(startCatchUpSubscription((o) => this.readAll(o), this.wakeUps, options, this.timing));
   }

@@ -1,5 +1,5 @@
 /**
- * The event store port. Every adapter (in-memory, PostgreSQL via `pg`, PGlite, later EventStoreDB)
+ * The event store port. Every adapter (in-memory, PostgreSQL via `pg`, PGlite, KurrentDB/EventStoreDB)
  * implements exactly this and passes the shared contract suite in `contract/`.
  *
  * Version convention (one for all adapters): a stream's `version` is the number of events in it.
@@ -10,6 +10,12 @@
  * it is `(transaction id, sequence)` and readers only see transactions below the oldest one still in
  * flight, so a slow transaction that commits late is never skipped (Emmett's approach). On EventStoreDB
  * it is its own `(commit, prepare)` log position; in memory both halves are the same counter.
+ *
+ * Event ids: an event id is stored once per stream on every adapter, and a retried append returns the
+ * earlier result. That an id is unique across ALL streams (`DuplicateEventIdError` for an id stored in
+ * another stream) is checked by the SQL and in-memory adapters only: KurrentDB has no index by event id
+ * to check it against, and the KurrentDB adapter does not pretend to (see `KurrentDbEventStore`). Callers
+ * must not rely on it; the API's ids are random UUIDs.
  */
 
 /** Who caused an event. */
@@ -134,6 +140,11 @@ export interface EventStore {
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** A batch of the whole log in global order, after `options.after`. */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /**
+   * The position of the last event `readAll` can return now (START when the log is empty): a reader that
+   * must end where it started (the audit export) reads up to here.
+   */
+  headPosition(): Promise<GlobalPosition>;
   /** Catch-up subscription: reads history in batches, then follows new events as they are committed. */
   subscribe(options: SubscribeOptions): Subscription;
   /** Registers a callback that runs after any append from this process commits (a wake-up hint). */

@@ -176,6 +176,14 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions = {},
   ) {}
 
+  /**
+   * The SQL client whose `es_events` table is this store's log. Code beside the read models that must read
+   * the log with SQL (inside its own transaction, or set-based) checks this is its own client first.
+   */
+  get sqlClient(): SqlClient {
+    return this.client;
+  }
+
   async readStream(streamId: string): Promise<ReadStreamResult> {
     const { rows } = await this.client.query<EventRow>(`select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = $1 order by stream_version`, [streamId]);
     return { events: rows.map(toStoredEvent), version: rows[rows.length - 1]?.stream_version ?? 0 };
@@ -272,6 +280,16 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
     return readAllIn(this.client, options);
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    // The same visibility rule as readAll: only transactions below the oldest one in flight.
+    const { rows } = await this.client.query<{ transaction_id: string; global_position: string }>(
+      `select transaction_id, global_position from ${EVENTS_TABLE}
+        where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by transaction_id desc, global_position desc limit 1`,
+    );
+    return rows[0] ? toPosition(rows[0]) : START;
   }
 
   subscribe(options: SubscribeOptions): Subscription {
