@@ -4,6 +4,8 @@ export { encodePosition, decodePosition } from './position';
 export { computeEventHash, verifyStreamChain, type ChainProblem, type ChainProblemKind, type HashInput } from './hash-chain';
 export { type CatchUpTiming } from './subscription';
 export { InMemoryEventStore } from './in-memory-event-store';
+// Type-only use of the KurrentDB client here: the client itself is loaded by KurrentDbEventStore.connect.
+export { KurrentDbEventStore, MultiStreamAppendUnsupportedError, type KurrentDbEventStoreOptions } from './kurrentdb-event-store';
 export {
   PostgresEventStore,
   ensureSchema,
