@@ -12,6 +12,7 @@ import { ProjectionRunner } from './infrastructure/projections/projection-runner
 import { LiveController } from './live/live.controller';
 import { OperationsController } from './operations/operations.controller';
 import { ProjectionsAdminController, RebuildService } from './operations/projections/projections-admin';
+import { LeasesAdminController } from './operations/leases/leases-admin';
 import { WebAppController } from './web-app/web-app.controller';
 import { PartnerOutboxProjection, PartnerSyncModule } from './partner-sync';
 import { PaymentsModule } from './payments';
@@ -42,7 +43,7 @@ export class AppModule {
         ReportsModule,
         ...(withPartner ? [PartnerSyncModule] : []),
       ],
-      controllers: [LiveController, OperationsController, ProjectionsAdminController, ...(config.webDir ? [WebAppController] : [])],
+      controllers: [LiveController, OperationsController, ProjectionsAdminController, LeasesAdminController, ...(config.webDir ? [WebAppController] : [])],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

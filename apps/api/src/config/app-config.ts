@@ -29,6 +29,10 @@ export interface AppConfig {
   webDir?: string;
   /** The collection partner; `undefined` turns the partner sync off (tests without a partner). */
   partner?: PartnerConfig;
+  /** This instance's name in the leases (`INSTANCE_ID`; default host:pid:random). */
+  instanceId?: string;
+  /** How long a lease on leased work lasts without renewal (`LEASE_TTL_MS`, default 5000): the takeover time. */
+  leaseTtlMs?: number;
 }
 
 export interface PartnerConfig {
@@ -99,11 +103,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     uploadLimit: Number(env.UPLOAD_LIMIT_BYTES ?? 200 * 1_048_576),
     referenceRates: parseReferenceRates(env.REFERENCE_RATES),
     partner: loadPartnerConfig(env, dataDir),
+    ...(env.INSTANCE_ID ? { instanceId: env.INSTANCE_ID } : {}),
+    leaseTtlMs: leaseTtlOf(env.LEASE_TTL_MS),
     ...webDirOf(env, cwd),
     ...(env.BANK_INBOX_DIR
       ? { bankInbox: { dir: resolve(cwd, env.BANK_INBOX_DIR), intervalMs: Number(env.BANK_INBOX_INTERVAL_MS ?? 2000) } }
       : {}),
   };
+}
+
+function leaseTtlOf(value: string | undefined): number {
+  const ttl = Number(value ?? 5000);
+  if (!Number.isInteger(ttl) || ttl < 300 || ttl > 600_000) throw new Error(`LEASE_TTL_MS must be whole milliseconds from 300 to 600000, got "${value}"`);
+  return ttl;
 }
 
 /** WEB_DIR, else the web app built beside the API in this repository, when it is there. */

@@ -7,6 +7,7 @@ import { type Storage } from './database/open-store';
 import { LiveUpdates } from './projections/live-updates';
 import { ProjectionWaiter } from './projections/projection-waiter';
 import { AmiliAdapterProvider, PartnerPortal } from './partner/amili.provider';
+import { Leases } from './leases/leases';
 
 const STORAGE = Symbol('STORAGE');
 
@@ -27,6 +28,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
         { provide: Clock, useValue: clock },
         ProjectionWaiter,
         LiveUpdates,
+        Leases,
         DecisionRunner,
         PartnerPortal,
         ...(config.partner ? [AmiliAdapterProvider] : []),
@@ -38,6 +40,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
         Clock,
         ProjectionWaiter,
         LiveUpdates,
+        Leases,
         DecisionRunner,
         PartnerPortal,
         ...(config.partner ? [AmiliAdapterProvider.provide] : []),

@@ -1,6 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { type SqlClient } from '@pm/event-store';
 import { SQL_CLIENT } from '../infrastructure/database/tokens';
+import { migrate } from '../infrastructure/database/migrate';
 import { CompaniesModule } from '../companies';
 import { PaymentsModule } from '../payments';
 import { ReceivablesModule } from '../receivables';
@@ -32,9 +33,11 @@ export class PartnerSyncModule implements OnModuleInit {
   /** The sync's own bookkeeping: poll cursor, seen push keys, newest partner view applied per case. */
   async onModuleInit(): Promise<void> {
     // The outbox table too: the worker may poll it before the projection runner has created its tables.
-    for (const ddl of this.outbox.schema) await this.sql.query(ddl);
-    await this.sql.query(`CREATE TABLE IF NOT EXISTS ${SYNC_STATE_TABLE} (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
-    await this.sql.query(`CREATE TABLE IF NOT EXISTS sync_push_keys (key text PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`);
-    await this.sql.query(`CREATE TABLE IF NOT EXISTS sync_partner_views (partner_case_id text PRIMARY KEY, updated_at text NOT NULL)`);
+    await migrate(this.sql, [
+      ...this.outbox.schema,
+      `CREATE TABLE IF NOT EXISTS ${SYNC_STATE_TABLE} (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS sync_push_keys (key text PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS sync_partner_views (partner_case_id text PRIMARY KEY, updated_at text NOT NULL)`,
+    ]);
   }
 }

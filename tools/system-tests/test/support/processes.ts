@@ -95,6 +95,8 @@ export interface System {
   partner(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Starts the API again on the same port and data (stop or crash it first); `env` changes its environment from now on. */
   restartApi(env?: Record<string, string>): Promise<void>;
+  /** Starts one more API instance with the same settings (and `env`) on a port of its own: for several instances on one PostgreSQL server. */
+  startAnotherApi(env?: Record<string, string>): Promise<Program>;
   stop(): Promise<void>;
 }
 
@@ -159,6 +161,10 @@ export async function startSystem(options: { databaseUrl?: string; apiEnv?: Reco
     async restartApi(env) {
       apiEnv = { ...apiEnv, ...env };
       api = await new Program('api', 'apps/api/dist/main.js', apiEnv, api.url).start();
+    },
+    async startAnotherApi(env) {
+      const port = await freePort();
+      return new Program(`api-${port}`, 'apps/api/dist/main.js', { ...apiEnv, ...env, PORT: String(port) }, `http://127.0.0.1:${port}`).start();
     },
     async stop() {
       await api.stop();

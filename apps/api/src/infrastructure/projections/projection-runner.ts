@@ -15,11 +15,15 @@ import {
   type SqlExecutor,
   START,
   type Subscription,
+  decodePosition,
+  encodePosition,
 } from '@pm/event-store';
 import { EVENT_STORE, SQL_CLIENT } from '../database/tokens';
 import { type LiveChange, PROJECTIONS, type Projection } from './projection';
 import { ProjectionWaiter } from './projection-waiter';
 import { LiveUpdates } from './live-updates';
+import { Leases } from '../leases/leases';
+import { migrate } from '../database/migrate';
 
 export const CHECKPOINT_SCHEMA = `
   CREATE TABLE IF NOT EXISTS rm_checkpoints (
@@ -48,18 +52,47 @@ export async function writeCheckpoint(sql: SqlExecutor, name: string, position: 
 }
 
 export async function ensureProjectionSchemas(sql: SqlClient, projections: readonly Projection[]): Promise<void> {
-  await sql.query(CHECKPOINT_SCHEMA);
-  for (const projection of projections) {
-    for (const ddl of projection.schema) await sql.query(ddl);
-    // Every projection has its row from the start, so a transaction can always lock it.
-    await sql.query('INSERT INTO rm_checkpoints (projection, position_commit, position_prepare) VALUES ($1, -1, -1) ON CONFLICT (projection) DO NOTHING', [projection.name]);
-  }
+  await migrate(sql, [
+    CHECKPOINT_SCHEMA,
+    ...projections.flatMap((projection) => [
+      ...projection.schema,
+      // Every projection has its row from the start, so a transaction can always lock it.
+      `INSERT INTO rm_checkpoints (projection, position_commit, position_prepare) VALUES ('${projection.name.replace(/'/g, "''")}', -1, -1) ON CONFLICT (projection) DO NOTHING`,
+    ]),
+  ]);
 }
 
+/** The lease the projections run under: with several API instances, exactly one feeds the read models. */
+export const PROJECTIONS_LEASE = 'projections';
+/** NOTIFY channel (PostgreSQL server) on which the instance that feeds the read models tells the others. */
+export const READ_MODELS_CHANNEL = 'pm_read_models';
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const NOTIFY_LIMIT = 7500;
+/** How often an instance that does not feed the read models looks at their checkpoints (besides NOTIFY). */
+const FOLLOW_POLL_MS = 500;
+
+/** What the feeding instance tells the others after each batch: the changes, and with the last part the positions. */
+interface ProgressMessage {
+  holder: string;
+  changes: LiveChange[];
+  positions?: Record<string, string>;
+}
+
+/**
+ * With several API instances on one PostgreSQL server, the instance that holds the `projections` lease
+ * feeds the read models and tells the others (NOTIFY) what changed and how far each read model is, so their
+ * commands still wait for their own writes and their live clients still hear of every change; they also
+ * poll the checkpoints, in case a notification was lost. When that instance dies, another one takes the
+ * lease over and resumes from the checkpoints.
+ */
 @Injectable()
 export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionRunner.name);
   private subscription?: Subscription;
+  private positions = new Map<string, GlobalPosition>();
+  private stopListening?: () => Promise<void>;
+  private poller?: NodeJS.Timeout;
+  private polling?: Promise<void>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -67,18 +100,39 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     @Inject(PROJECTIONS) private readonly projections: Projection[],
     private readonly waiter: ProjectionWaiter,
     private readonly live: LiveUpdates,
+    private readonly leases: Leases,
   ) {}
+
+  /** Whether this instance feeds the read models now. */
+  get feeding(): boolean {
+    return this.subscription !== undefined;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureProjectionSchemas(this.sql, this.projections);
-    const positions = new Map<string, GlobalPosition>();
-    for (const projection of this.projections) {
-      const after = await readCheckpoint(this.sql, projection.name);
-      positions.set(projection.name, after);
-      this.waiter.register(projection.name, after);
+    for (const [name, position] of await this.readCheckpoints()) this.waiter.register(name, position);
+    // The embedded store is open in one process only: there is nobody to tell, nor to hear from.
+    if (this.sql.kind === 'postgres') {
+      this.stopListening = await this.sql.listen(READ_MODELS_CHANNEL, (payload) => this.heard(payload));
+      this.poller = setInterval(() => {
+        this.polling ??= this.pollCheckpoints().finally(() => (this.polling = undefined));
+      }, FOLLOW_POLL_MS);
+      this.poller.unref();
     }
+    await this.leases.maintain(PROJECTIONS_LEASE, { onAcquired: () => this.startFeeding(), onLost: () => this.stopFeeding() });
+  }
+
+  private async readCheckpoints(): Promise<Map<string, GlobalPosition>> {
+    const positions = new Map<string, GlobalPosition>();
+    for (const projection of this.projections) positions.set(projection.name, await readCheckpoint(this.sql, projection.name));
+    return positions;
+  }
+
+  private async startFeeding(): Promise<void> {
+    this.positions = await this.readCheckpoints();
+    for (const [name, position] of this.positions) this.waiter.advance(name, position);
     // From the projection furthest behind; the others skip what they have.
-    const behind = [...positions.values()].reduce<GlobalPosition | undefined>((a, b) => (a && comparePositions(a, b) <= 0 ? a : b), undefined);
+    const behind = [...this.positions.values()].reduce<GlobalPosition | undefined>((a, b) => (a && comparePositions(a, b) <= 0 ? a : b), undefined);
     this.subscription = this.store.subscribe({
       after: behind ?? START,
       batchSize: 1000,
@@ -88,24 +142,33 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         // What committed is told even when a later projection fails (it retries the batch, the others skip it).
         const changes: LiveChange[] = [];
         try {
-          for (const projection of this.projections) changes.push(...(await this.feed(projection, events, positions)));
+          for (const projection of this.projections) changes.push(...(await this.feed(projection, events)));
         } finally {
           this.live.publish(changes);
+          await this.tellOthers(changes);
         }
       },
       onError: (error) => this.logger.error('A projection failed; retrying its batch', error as Error),
     });
   }
 
+  private async stopFeeding(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
+  }
+
   /**
    * One projection's part of a batch. The checkpoint is read again inside the transaction and its row
    * locked, because something else may have moved it: a rebuild that switched the read model over
-   * (ProjectionRebuild), or another API instance. Locking the row first also orders this transaction
-   * before or after such a switch, never through it.
+   * (ProjectionRebuild), or another API instance that held the lease before. Locking the row first also
+   * orders this transaction before or after such a switch, never through it.
    */
-  private async feed(projection: Projection, events: StoredEvent[], positions: Map<string, GlobalPosition>): Promise<LiveChange[]> {
-    const known = positions.get(projection.name)!;
+  private async feed(projection: Projection, events: StoredEvent[]): Promise<LiveChange[]> {
+    const known = this.positions.get(projection.name) ?? START;
     if (comparePositions(events[events.length - 1].globalPosition, known) <= 0) return [];
+    // Lost the lease (a stall longer than it lasts): the batch is left to the instance that took it over.
+    if (!this.leases.holds(PROJECTIONS_LEASE)) throw new Error('This instance no longer holds the projections lease');
     const { at, changes } = await this.sql.transaction(async (tx) => {
       const checkpoint = await readCheckpoint(tx, projection.name, true);
       const fresh = comparePositions(events[0].globalPosition, checkpoint) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, checkpoint) > 0);
@@ -115,13 +178,69 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       await writeCheckpoint(tx, projection.name, last);
       return { at: last, changes: changed };
     });
-    positions.set(projection.name, at);
+    this.positions.set(projection.name, at);
     this.waiter.advance(projection.name, at);
     return changes;
   }
 
+  /** NOTIFY the other instances: the changes in parts that fit a notification, the positions with the last. */
+  private async tellOthers(changes: LiveChange[]): Promise<void> {
+    if (this.sql.kind !== 'postgres') return;
+    const positions = Object.fromEntries([...this.positions].map(([name, p]) => [name, encodePosition(p)]));
+    const messages: ProgressMessage[] = [];
+    let part: LiveChange[] = [];
+    let size = JSON.stringify({ holder: this.leases.holder, changes: [], positions }).length;
+    for (const change of changes) {
+      const length = JSON.stringify(change).length + 1;
+      if (part.length > 0 && size + length > NOTIFY_LIMIT) {
+        messages.push({ holder: this.leases.holder, changes: part });
+        part = [];
+        size = JSON.stringify({ holder: this.leases.holder, changes: [], positions }).length;
+      }
+      part.push(change);
+      size += length;
+    }
+    messages.push({ holder: this.leases.holder, changes: part, positions });
+    try {
+      // One transaction: the others get every part or none, in order.
+      await this.sql.transaction(async (tx) => {
+        for (const message of messages) await tx.query('SELECT pg_notify($1, $2)', [READ_MODELS_CHANNEL, JSON.stringify(message)]);
+      });
+    } catch (error) {
+      this.logger.warn(`Could not tell the other instances about the read models: ${(error as Error).message}`);
+    }
+  }
+
+  /** From the instance that feeds the read models (or '' after a reconnect: then look at the checkpoints). */
+  private heard(payload: string): void {
+    if (!payload) {
+      void this.pollCheckpoints();
+      return;
+    }
+    let message: ProgressMessage;
+    try {
+      message = JSON.parse(payload) as ProgressMessage;
+    } catch {
+      return;
+    }
+    if (message.holder === this.leases.holder || this.feeding) return;
+    this.live.publish(message.changes ?? []);
+    for (const [name, encoded] of Object.entries(message.positions ?? {})) this.waiter.advance(name, decodePosition(encoded));
+  }
+
+  private async pollCheckpoints(): Promise<void> {
+    if (this.feeding) return;
+    try {
+      for (const [name, position] of await this.readCheckpoints()) this.waiter.advance(name, position);
+    } catch (error) {
+      this.logger.warn(`Could not read the checkpoints: ${(error as Error).message}`);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.stop();
-    this.subscription = undefined;
+    clearInterval(this.poller);
+    await this.polling;
+    await this.stopListening?.();
+    await this.stopFeeding();
   }
 }

@@ -20,7 +20,10 @@ export class ProjectionWaiter {
     this.release();
   }
 
+  /** Moves a projection forward (never back: reports from other instances may arrive out of order). */
   advance(name: string, position: GlobalPosition): void {
+    const current = this.positions.get(name);
+    if (current && comparePositions(position, current) <= 0) return;
     this.positions.set(name, position);
     this.release();
   }

@@ -5,13 +5,14 @@
  * case the partner has already closed, taken as done. Calls carry the job id as idempotency key, so a
  * retry after a crash or a lost answer never creates a second case at the partner.
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AmiliAdapter, PartnerRefusedError, isAlreadyClosed } from '@pm/amili-adapter';
 import { companyDecider, isDomainError, streams } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { CompanyDirectory } from '../../companies';
 import { DecisionRunner } from '../../infrastructure/event-sourcing/decision-runner';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
+import { Leases } from '../../infrastructure/leases/leases';
 import { ReceivableCommands } from '../../receivables';
 import { type CommandContext } from '../../shared/http/command-context';
 import { PARTNER_ACTOR } from '../../infrastructure/partner/amili.provider';
@@ -19,11 +20,13 @@ import { OUTBOX_TABLE } from './partner-outbox.projection';
 import { type PartnerJob, type QueuedJob } from './partner-jobs';
 
 const IDLE_MS = 250;
+/** The lease the outbox runs under (one instance calls the partner at a time). */
+export const OUTBOX_LEASE = 'partner-outbox';
 // Short enough that a partner back from an outage is caught up within half a minute.
 const MAX_DELAY_MS = 30_000;
 
 @Injectable()
-export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxWorker.name);
   private stopped = false;
   private loop?: Promise<void>;
@@ -35,26 +38,33 @@ export class OutboxWorker implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly runner: DecisionRunner,
     private readonly receivables: ReceivableCommands,
     private readonly companies: CompanyDirectory,
+    private readonly leases: Leases,
   ) {}
 
   onApplicationBootstrap(): void {
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the projections stop (onApplicationShutdown): a last job's command still sees its read models. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
   }
 
-  /** Runs every job that is due now; returns how many ran (tests call this directly). */
+  /**
+   * Runs every job that is due now; returns how many ran (tests call this directly). Only in the instance
+   * that holds the outbox's lease, which it checks before each call to the partner, so with several
+   * instances no job is ever being called by two at once.
+   */
   async drain(): Promise<number> {
     let ran = 0;
+    if (!(await this.leases.acquire(OUTBOX_LEASE))) return ran;
     for (;;) {
       const due = await this.claimDue(20);
       if (due.length === 0) return ran;
       for (const queued of due) {
-        if (this.stopped) return ran;
+        if (this.stopped || !this.leases.holds(OUTBOX_LEASE)) return ran;
         await this.execute(queued);
         ran++;
       }

@@ -6,6 +6,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { type SqlClient } from '@pm/event-store';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
+import { migrate } from '../../infrastructure/database/migrate';
 
 export type ImportSource = 'upload' | 'inbox';
 
@@ -79,7 +80,8 @@ export class ImportRegistry implements OnModuleInit {
   constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
 
   async onModuleInit(): Promise<void> {
-    await this.sql.query(`CREATE TABLE IF NOT EXISTS pay_imports (
+    await migrate(this.sql, [
+      `CREATE TABLE IF NOT EXISTS pay_imports (
       import_id text PRIMARY KEY,
       company_id text NOT NULL,
       file_name text,
@@ -98,8 +100,9 @@ export class ImportRegistry implements OnModuleInit {
       heartbeat_at timestamptz NOT NULL DEFAULT now(),
       finished_at timestamptz,
       error text
-    )`);
-    await this.sql.query('CREATE INDEX IF NOT EXISTS pay_imports_company ON pay_imports (company_id, started_at DESC)');
+    )`,
+      'CREATE INDEX IF NOT EXISTS pay_imports_company ON pay_imports (company_id, started_at DESC)',
+    ]);
   }
 
   /** Starts the record; false when this import id is taken already (a client reused its id). */
