@@ -1,4 +1,4 @@
-/** `pnpm start`: the API on the embedded store (or DATABASE_URL), with demo data unless SEED_DEMO=0. */
+/** `pnpm start`: the API on the embedded store (or DATABASE_URL; the event log on KurrentDB with EVENT_STORE=eventstoredb), with demo data unless SEED_DEMO=0. */
 import { createApp } from './app';
 import { loadConfig } from './config/app-config';
 import { DEMO_COMPANY, seedDemo } from './demo/seed-demo';
@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   if (config.seedDemo) demo = await seedDemo(app);
   await app.listen({ port: config.port, host: config.host });
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-  const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+  const sql = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+  const store = config.eventStore === 'eventstoredb' ? `event log on KurrentDB/EventStoreDB (EVENTSTORE_URL), read models on ${sql}` : sql;
   const lines = [``, `Påminnelsehantering API: ${url}  (store: ${store})`, `OpenAPI: ${url}/api/docs`];
   if (!config.webDir) lines.push('Web app: not built (npx pnpm@10 --filter @pm/web build), or run it with Vite (npx pnpm@10 --filter @pm/web dev)');
   if (config.bankInbox) lines.push(`Bank inbox (camt.054 / BgMax files): ${config.bankInbox.dir}`);

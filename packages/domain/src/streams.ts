@@ -8,3 +8,9 @@ export const streams = {
   /** One stream per payout of the collection partner: it arrives, and is booked, once. */
   partnerPayout: (companyId: string, payoutId: string) => `partner-payout-${companyId}-${encodeURIComponent(payoutId)}`,
 };
+
+/**
+ * The first part of every stream name above: a store that shares its log with others (KurrentDB's `$all`)
+ * reads exactly the streams that begin with one of these. A new kind of stream adds its prefix here.
+ */
+export const STREAM_PREFIXES = ['company-', 'receivable-', 'bank-payment-', 'partner-payout-'] as const;

@@ -13,6 +13,14 @@ export interface AppConfig {
   dataDir: string;
   /** A PostgreSQL server; when absent the embedded PGlite store in `dataDir` is used. */
   databaseUrl?: string;
+  /**
+   * Where the event log lives (`EVENT_STORE`): `postgres` (the default) keeps it in the SQL database above
+   * (the PostgreSQL server, or the embedded store); `eventstoredb` keeps it on a KurrentDB/EventStoreDB
+   * server at `eventStoreUrl`, while the read models, checkpoints and outbox stay in the SQL database.
+   */
+  eventStore?: 'postgres' | 'eventstoredb';
+  /** The KurrentDB/EventStoreDB connection string (`EVENTSTORE_URL`), with `eventStore: 'eventstoredb'`. */
+  eventStoreUrl?: string;
   jwtSecret: string;
   seedDemo: boolean;
   /** The partner's terms version in force; activations for other versions do not count. */
@@ -96,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: env.HOST || '127.0.0.1',
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
+    ...eventStoreOf(env),
     jwtSecret: env.JWT_SECRET || jwtSecretFromDataDir(dataDir),
     seedDemo: env.SEED_DEMO !== '0',
     termsVersion: env.TERMS_VERSION || '2026-1',
@@ -116,6 +125,22 @@ function leaseTtlOf(value: string | undefined): number {
   const ttl = Number(value ?? 5000);
   if (!Number.isInteger(ttl) || ttl < 300 || ttl > 600_000) throw new Error(`LEASE_TTL_MS must be whole milliseconds from 300 to 600000, got "${value}"`);
   return ttl;
+}
+
+/** The connection string schemes @kurrent/kurrentdb-client accepts (`+discover`: find the cluster's nodes by gossip). */
+const EVENTSTORE_URL = /^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\/\S+$/i;
+
+/** EVENT_STORE and EVENTSTORE_URL: a clear error at start-up rather than a store that cannot be reached later. */
+export function eventStoreOf(env: NodeJS.ProcessEnv): Pick<AppConfig, 'eventStore' | 'eventStoreUrl'> {
+  const kind = (env.EVENT_STORE ?? '').trim() || 'postgres';
+  if (kind === 'postgres') return { eventStore: 'postgres' };
+  if (kind !== 'eventstoredb') throw new Error(`EVENT_STORE must be "postgres" (the default) or "eventstoredb", got "${env.EVENT_STORE}"`);
+  const url = (env.EVENTSTORE_URL ?? '').trim();
+  if (!url) throw new Error('EVENT_STORE=eventstoredb needs EVENTSTORE_URL, the KurrentDB/EventStoreDB connection string (e.g. kurrentdb://127.0.0.1:2113?tls=false)');
+  if (!EVENTSTORE_URL.test(url)) {
+    throw new Error(`EVENTSTORE_URL must be a KurrentDB/EventStoreDB connection string (kurrentdb://host:2113?…, kurrentdb+discover://…, or esdb://…), got "${url.replace(/\/\/[^@/]*@/, '//***@')}"`);
+  }
+  return { eventStore: 'eventstoredb', eventStoreUrl: url };
 }
 
 /** WEB_DIR, else the web app built beside the API in this repository, when it is there. */
