@@ -1,13 +1,16 @@
 /**
  * Rebuilding the read models on the embedded store: a rebuilt model is identical to the live one, row by
  * row; a rebuild can be interrupted and resumed; a second one at the same time is refused; the admin
- * endpoints start, follow and interrupt one; the status shows checkpoints and lag.
+ * endpoints start, follow and interrupt one; the status shows checkpoints and lag. Twice: with the log in the
+ * same database, and with the log apart from the read models (in memory, as on KurrentDB: the switch-over
+ * then reads the last events from the store while it holds the checkpoint locks, and the lag is counted by
+ * reading the log).
  */
 import { testFiles } from '@pm/bank-files';
 import { type SqlClient } from '@pm/event-store';
 import { PROJECTIONS, type Projection } from '../src/infrastructure/projections/projection';
 import { ProjectionRebuild, RebuildRunningError } from '../src/infrastructure/projections/projection-rebuild';
-import { type Api, ORG, address, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
+import { type Api, ORG, type StorageFactory, address, invoiceBody, pgliteStorage, pgliteWithLogApart, startApi } from './support/api-harness';
 
 /** Every row of every read-model table, in a stable order, as comparable text. */
 async function snapshot(sql: SqlClient, projections: readonly Projection[]): Promise<Record<string, string[]>> {
@@ -20,7 +23,12 @@ async function snapshot(sql: SqlClient, projections: readonly Projection[]): Pro
   return out;
 }
 
-describe('Rebuilding read models on the embedded store', () => {
+const suites: [string, StorageFactory][] = [
+  ['on the embedded store', pgliteStorage],
+  ['on the embedded store, with the log apart (as on KurrentDB)', pgliteWithLogApart],
+];
+
+describe.each(suites)('Rebuilding read models %s', (_name, factory) => {
   let api: Api;
   let token: string;
   let projections: Projection[];
@@ -28,7 +36,7 @@ describe('Rebuilding read models on the embedded store', () => {
   const BANKGIRO = '5677-5612';
 
   beforeAll(async () => {
-    api = await startApi(pgliteStorage);
+    api = await startApi(factory);
     projections = api.app.get<Projection[]>(PROJECTIONS);
     engine = () => new ProjectionRebuild(api.storage.sql, api.storage.store, projections);
     await api.call('POST', '/api/companies', { token: api.adminToken, body: { organisationNumber: ORG.main, name: 'Bygg AB', country: 'SE', address: address(), bankgiro: BANKGIRO } });

@@ -40,7 +40,7 @@ async function statusOf(access: StoreAccess): Promise<{ projections: StatusRow[]
   }
   const projections = projectionsFor(access.config);
   return {
-    projections: await projectionStatus(access.storage.sql, projections),
+    projections: await projectionStatus(access.storage, projections),
     rebuilds: await new ProjectionRebuild(access.storage.sql, access.storage.store, projections).status(),
   };
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import { type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { type SqlClient } from '@pm/event-store';
-import { SQL_CLIENT } from '../infrastructure/database/tokens';
+import { type EventStore, type SqlClient } from '@pm/event-store';
+import { EVENT_STORE, SQL_CLIENT } from '../infrastructure/database/tokens';
 import { CallerCompany } from '../shared/auth/auth.guard';
 import { ErrorDto } from '../shared/http/address.dto';
 import { CHAIN_LIMITS, verifyChains } from './verify-chains/verify-chains';
@@ -82,7 +82,10 @@ const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.par
 
 @QueryHandler(GetCaseAuditTrailQuery)
 export class GetCaseAuditTrailHandler implements IQueryHandler<GetCaseAuditTrailQuery, CaseAuditTrailDto> {
-  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   async execute({ companyId, caseId }: GetCaseAuditTrailQuery): Promise<CaseAuditTrailDto> {
     const { rows } = await this.sql.query<AuditRow>(
@@ -93,7 +96,7 @@ export class GetCaseAuditTrailHandler implements IQueryHandler<GetCaseAuditTrail
     );
     if (rows.length === 0) throw new NotFoundException({ code: 'CASE.NOT_FOUND', message: 'There is no such reminder case.' });
     // The stream the case lives in (the invoice's), verified whole from the log itself.
-    const reports = await Promise.all([...new Set(rows.map((row) => row.stream_id))].map((streamId) => verifyChains({ sql: this.sql }, { streamId })));
+    const reports = await Promise.all([...new Set(rows.map((row) => row.stream_id))].map((streamId) => verifyChains({ sql: this.sql, store: this.store }, { streamId })));
     const problems = reports.flatMap((report) => report.problems);
     return {
       caseId,

@@ -1,6 +1,6 @@
 /** Starts the real API (Fastify, real HTTP) on a given storage, with a clock the test controls. */
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type SqlClient, PostgresEventStore, createPGliteClient, createPgClient, ensureSchema } from '@pm/event-store';
+import { type EventStore, InMemoryEventStore, type SqlClient, PostgresEventStore, createPGliteClient, createPgClient, ensureSchema } from '@pm/event-store';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../../src/app';
 import { type AppConfig, parseReferenceRates } from '../../src/config/app-config';
@@ -31,8 +31,40 @@ export const pgliteStorage: StorageFactory = async () => {
   return { storage: { sql, store: new PostgresEventStore(sql) }, cleanup: async () => undefined };
 };
 
-/** A fresh schema on the PostgreSQL server per test file, dropped afterwards. */
-export function postgresStorage(url: string): StorageFactory {
+/**
+ * A store seen through the event store port only, as the log on KurrentDB is: the API's SQL fast paths over
+ * `es_events` (see infrastructure/database/event-log.ts) do not apply, so its port paths run, while the test
+ * can still tamper with the rows in SQL.
+ */
+export function throughPortOnly(store: EventStore): EventStore {
+  return {
+    readStream: (streamId) => store.readStream(streamId),
+    readStreams: (streamIds) => store.readStreams(streamIds),
+    appendToStream: (streamId, events, options) => store.appendToStream(streamId, events, options),
+    appendToStreams: (appends) => store.appendToStreams(appends),
+    readAll: (options) => store.readAll(options),
+    headPosition: () => store.headPosition(),
+    subscribe: (options) => store.subscribe(options),
+    onAppended: (listener) => store.onAppended(listener),
+    close: () => store.close(),
+  };
+}
+
+/** PGlite with its log read through the port only (see throughPortOnly). */
+export const pgliteThroughPort: StorageFactory = async () => {
+  const sql = await createPGliteClient();
+  await ensureSchema(sql);
+  return { storage: { sql, store: throughPortOnly(new PostgresEventStore(sql)) }, cleanup: async () => undefined };
+};
+
+/** The read models on PGlite and the event log apart from them (in memory), as with the log on KurrentDB. */
+export const pgliteWithLogApart: StorageFactory = async () => {
+  const sql = await createPGliteClient();
+  return { storage: { sql, store: new InMemoryEventStore() }, cleanup: async () => undefined };
+};
+
+/** A fresh schema on the PostgreSQL server per test file, dropped afterwards; `logApart`: the event log in memory, as on KurrentDB. */
+export function postgresStorage(url: string, { logApart = false }: { logApart?: boolean } = {}): StorageFactory {
   return async () => {
     const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const admin = createPgClient(url);
@@ -40,9 +72,9 @@ export function postgresStorage(url: string): StorageFactory {
     await admin.close();
     const withSchema = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     const sql: SqlClient = createPgClient(withSchema, { max: 10 });
-    await ensureSchema(sql);
+    if (!logApart) await ensureSchema(sql);
     return {
-      storage: { sql, store: new PostgresEventStore(sql) },
+      storage: { sql, store: logApart ? new InMemoryEventStore() : new PostgresEventStore(sql) },
       cleanup: async () => {
         const dropper = createPgClient(url);
         await dropper.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -104,6 +136,9 @@ export async function startApi(factory: StorageFactory, now = '2026-11-23T10:00:
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
     async eventCount() {
+      // Counted independently of the code under test: in SQL when the log is es_events, else every event read.
+      const inSql = (await storage.sql.query<{ present: boolean }>(`SELECT to_regclass('es_events') IS NOT NULL AS present`)).rows[0].present;
+      if (!inSql) return (await storage.store.readAll({ limit: Number.MAX_SAFE_INTEGER })).length;
       const { rows } = await storage.sql.query<{ n: string | number }>('SELECT count(*) AS n FROM es_events');
       return Number(rows[0].n);
     },

@@ -5,11 +5,11 @@
  */
 import { BadRequestException, Controller, Get, Inject, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { type SqlClient } from '@pm/event-store';
+import { type EventStore, type SqlClient } from '@pm/event-store';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { type FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { SQL_CLIENT } from '../../infrastructure/database/tokens';
+import { EVENT_STORE, SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { RequireRole } from '../../shared/auth/auth.guard';
 import { ErrorDto } from '../../shared/http/address.dto';
 import { AuditFilterError, type AuditFilterInput, companyIdFromParam, parseAuditFilter } from './audit-filter';
@@ -84,7 +84,10 @@ async function primed(rows: AsyncIterable<AuditRow>): Promise<AsyncIterable<Audi
 @ApiBearerAuth()
 @Controller('api/admin/audit')
 export class AuditExportController {
-  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get('events')
   @RequireRole('admin')
@@ -105,7 +108,7 @@ export class AuditExportController {
   async export(@Query() query: AuditExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
     const filter = auditFilterFromQuery(query);
     const format = query.format ?? 'csv';
-    const rows = await primed(exportAuditEvents({ sql: this.sql }, filter));
+    const rows = await primed(exportAuditEvents({ sql: this.sql, store: this.store }, filter));
     const extension = format === 'ndjson' ? 'ndjson' : format;
     reply.header('Content-Type', AUDIT_CONTENT_TYPES[format]).header('Content-Disposition', `attachment; filename="audit-events.${extension}"`);
     return new StreamableFile(Readable.from(formatAuditRows(rows, format)));

@@ -1,9 +1,9 @@
 /** `GET /api/admin/audit/verify?company=&stream=&heads=true` (admin): the hash chains of the event log, verified. */
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { type SqlClient } from '@pm/event-store';
+import { type EventStore, type SqlClient } from '@pm/event-store';
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { SQL_CLIENT } from '../../infrastructure/database/tokens';
+import { EVENT_STORE, SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { RequireRole } from '../../shared/auth/auth.guard';
 import { ErrorDto } from '../../shared/http/address.dto';
 import { companyIdFromParam } from '../export-audit-events/audit-filter';
@@ -65,7 +65,10 @@ export class ChainVerificationDto {
 @ApiBearerAuth()
 @Controller('api/admin/audit')
 export class VerifyChainsController {
-  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {}
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get('verify')
   @RequireRole('admin')
@@ -82,7 +85,7 @@ export class VerifyChainsController {
       }
     }
     const streamHeads: StreamHead[] = [];
-    const report = await verifyChains({ sql: this.sql }, { companyId, streamId: query.stream }, query.heads === 'true' ? { onStream: (head) => streamHeads.push(head) } : {});
+    const report = await verifyChains({ sql: this.sql, store: this.store }, { companyId, streamId: query.stream }, query.heads === 'true' ? { onStream: (head) => streamHeads.push(head) } : {});
     return query.heads === 'true' ? { ...report, streamHeads } : report;
   }
 }

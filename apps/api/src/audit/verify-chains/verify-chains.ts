@@ -1,7 +1,15 @@
 /**
  * Tamper evidence of the event log: recomputes the hash chain of every stream (all, one company's, or one)
- * from `es_events` and reports every edited, deleted or moved event with its stream and version
- * (`verifyStreamChain`), reading the log a page of streams at a time so it scales with the log.
+ * from the log itself and reports every edited, deleted or moved event with its stream and version
+ * (`verifyStreamChain`), reading the log a page of streams at a time (`readStreams`, through the event store
+ * port on every store) so it scales with the log. Which streams there are comes from an index of `es_events`
+ * when the log is in the read models' database (a loose index scan, no event moved), and otherwise from one
+ * pass over the log (KurrentDB: its `$all`, filtered to our streams), in both cases together with the streams
+ * the audit trail read model knows (a stream deleted whole is only there).
+ *
+ * On KurrentDB events cannot be edited in place; what can happen to a stream there is a deletion (soft or
+ * hard), a truncation (`$tb`, `$maxCount`, `$maxAge` in its metadata) or a scavenge: the first versions then
+ * go missing (`missing`), or the stream reads as empty (`truncated` against the read model).
  *
  * What the chain cannot show (the last events of a stream deleted, a whole stream deleted, a tail rewritten
  * and re-hashed) is checked, as far as it can be, against witnesses outside the chain:
@@ -12,8 +20,8 @@
  * - heads kept elsewhere (`anchors`: an earlier run's `onStream` output), for evidence independent of the
  *   database.
  */
-import { type ChainProblemKind, EVENT_COLUMNS, EVENTS_TABLE, type EventRow, type StoredEvent, toStoredEvent, verifyStreamChain } from '@pm/event-store';
-import { type Storage } from '../../infrastructure/database/open-store';
+import { type ChainProblemKind, EVENTS_TABLE, type SqlClient, START, type StoredEvent, verifyStreamChain } from '@pm/event-store';
+import { type LogAccess, sqlEventLog } from '../../infrastructure/database/event-log';
 
 export type AuditChainProblemKind = ChainProblemKind | 'truncated' | 'rewritten';
 
@@ -106,7 +114,7 @@ const group = <T>(items: readonly T[], key: (item: T) => string): Map<string, T[
   return map;
 };
 
-async function hasWitness(storage: Pick<Storage, 'sql'>): Promise<boolean> {
+async function hasWitness(storage: Pick<LogAccess, 'sql'>): Promise<boolean> {
   const { rows } = await storage.sql.query<{ present: boolean }>(`select to_regclass('rm_audit') is not null as present`);
   return rows[0]!.present === true;
 }
@@ -125,25 +133,78 @@ const distinctStreams = (table: string) => `
    ) select stream_id from s where stream_id is not null)`;
 
 /** The next page of stream ids after `after` ('' for the first), of the log and of the read model (a stream only the read model knows was deleted). */
-async function nextStreams(storage: Pick<Storage, 'sql'>, after: string, limit: number, witness: boolean): Promise<string[]> {
+async function nextStreams(sql: SqlClient, after: string, limit: number, witness: boolean): Promise<string[]> {
   const log = distinctStreams(EVENTS_TABLE);
-  const { rows } = await storage.sql.query<{ stream_id: string }>(
+  const { rows } = await sql.query<{ stream_id: string }>(
     `select stream_id from (${witness ? `${log} union ${distinctStreams('rm_audit')}` : log}) s order by stream_id limit $2`,
     [after, limit],
   );
   return rows.map((row) => row.stream_id);
 }
 
-/** The page's streams that are the company's: by their first event in the log or the read model, or by name. */
-async function companyStreams(storage: Pick<Storage, 'sql'>, streamIds: string[], companyId: string, witness: boolean): Promise<string[]> {
-  const { rows } = await storage.sql.query<{ stream_id: string; log_company: string | null; read_company: string | null }>(
+/** A stream is the company's by its first event in the log or in the read model, or by its name. */
+const isCompanys = (streamId: string, companyId: string, logCompany: string | null | undefined, readCompany: string | null | undefined) =>
+  logCompany === companyId || readCompany === companyId || streamId.includes(companyId);
+
+/** The page's streams that are the company's (see isCompanys). */
+async function companyStreams(sql: SqlClient, streamIds: string[], companyId: string, witness: boolean): Promise<string[]> {
+  const { rows } = await sql.query<{ stream_id: string; log_company: string | null; read_company: string | null }>(
     `select s.stream_id,
             (select metadata->>'companyId' from ${EVENTS_TABLE} where stream_id = s.stream_id order by stream_version limit 1) as log_company,
             ${witness ? `(select company_id from rm_audit where stream_id = s.stream_id order by stream_version limit 1)` : 'null::text'} as read_company
        from unnest($1::text[]) as s(stream_id)`,
     [streamIds],
   );
-  return rows.filter((row) => row.log_company === companyId || row.read_company === companyId || row.stream_id.includes(companyId)).map((row) => row.stream_id);
+  return rows.filter((row) => isCompanys(row.stream_id, companyId, row.log_company, row.read_company)).map((row) => row.stream_id);
+}
+
+/**
+ * The streams to verify, a page at a time. SQL fast path with the log in this database: index probes per page,
+ * no event read. Otherwise one pass over the log through the port collects every stream (with the company of its
+ * first event), joined with the read model's streams: memory grows with the number of streams, not of events.
+ */
+async function* streamPages(storage: LogAccess, filter: VerifyFilter, pageSize: number, witness: boolean): AsyncIterable<string[]> {
+  const sql = sqlEventLog(storage);
+  const { streamId, companyId } = filter;
+  if (streamId !== undefined) {
+    if (!companyId) yield [streamId];
+    else if (sql) yield await companyStreams(sql, [streamId], companyId, witness);
+    else {
+      const first = (await storage.store.readStream(streamId)).events[0];
+      const read = witness
+        ? (await storage.sql.query<{ company_id: string | null }>('select company_id from rm_audit where stream_id = $1 order by stream_version limit 1', [streamId])).rows[0]
+        : undefined;
+      const logCompany = typeof first?.metadata.companyId === 'string' ? first.metadata.companyId : null;
+      yield isCompanys(streamId, companyId, logCompany, read?.company_id) ? [streamId] : [];
+    }
+    return;
+  }
+  if (sql) {
+    for (let after = ''; ; ) {
+      const page = await nextStreams(sql, after, pageSize, witness);
+      if (page.length === 0) return;
+      after = page[page.length - 1]!;
+      yield filter.companyId ? await companyStreams(sql, page, filter.companyId, witness) : page;
+    }
+  }
+  const logCompany = new Map<string, string | null>();
+  const readPage = 5_000;
+  for (let after = START; ; ) {
+    const events = await storage.store.readAll({ after, limit: readPage });
+    for (const event of events) if (!logCompany.has(event.streamId)) logCompany.set(event.streamId, typeof event.metadata.companyId === 'string' ? event.metadata.companyId : null);
+    if (events.length < readPage) break;
+    after = events[events.length - 1]!.globalPosition;
+  }
+  const readCompany = new Map<string, string | null>();
+  if (witness) {
+    const { rows } = await storage.sql.query<{ stream_id: string; company_id: string | null }>(
+      'select distinct on (stream_id) stream_id, company_id from rm_audit order by stream_id, stream_version',
+    );
+    for (const row of rows) readCompany.set(row.stream_id, row.company_id);
+  }
+  const all = [...new Set([...logCompany.keys(), ...readCompany.keys()])].sort();
+  const chosen = filter.companyId ? all.filter((streamId) => isCompanys(streamId, filter.companyId!, logCompany.get(streamId), readCompany.get(streamId))) : all;
+  for (let i = 0; i < chosen.length; i += pageSize) yield chosen.slice(i, i + pageSize);
 }
 
 function checkStream(
@@ -206,7 +267,7 @@ function checkStream(
 }
 
 /** Verifies the chains of all streams, one company's, or one stream; see the module comment for what it can show. */
-export async function verifyChains(storage: Pick<Storage, 'sql'>, filter: VerifyFilter = {}, options: VerifyOptions = {}): Promise<ChainVerification> {
+export async function verifyChains(storage: LogAccess, filter: VerifyFilter = {}, options: VerifyOptions = {}): Promise<ChainVerification> {
   const pageSize = options.pageSize ?? 200;
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
   const witness = await hasWitness(storage);
@@ -220,19 +281,7 @@ export async function verifyChains(storage: Pick<Storage, 'sql'>, filter: Verify
   };
   const seenAnchors = new Set<string>();
 
-  let after = '';
-  let done = false;
-  while (!done) {
-    let page: string[];
-    if (filter.streamId !== undefined) {
-      page = [filter.streamId];
-      done = true;
-    } else {
-      page = await nextStreams(storage, after, pageSize, witness);
-      if (page.length === 0) break;
-      after = page[page.length - 1]!;
-    }
-    const streamIds = filter.companyId ? await companyStreams(storage, page, filter.companyId, witness) : page;
+  for await (const streamIds of streamPages(storage, filter, pageSize, witness)) {
     if (streamIds.length === 0) continue;
 
     // The read model first, then the log: whatever the read model recorded was in the log before, so an event
@@ -243,14 +292,10 @@ export async function verifyChains(storage: Pick<Storage, 'sql'>, filter: Verify
           (row) => row.stream_id,
         )
       : new Map<string, WitnessRow[]>();
-    const { rows } = await storage.sql.query<EventRow>(
-      `select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = any($1::text[]) order by stream_id, stream_version`,
-      [streamIds],
-    );
-    const events = group(rows.map(toStoredEvent), (event) => event.streamId);
+    const events = await storage.store.readStreams(streamIds);
 
     for (const streamId of streamIds) {
-      const streamEvents = events.get(streamId) ?? [];
+      const streamEvents = events.get(streamId)?.events ?? [];
       const streamWitness = witnessed.get(streamId);
       if (streamEvents.length === 0 && !streamWitness?.length) continue; // a stream that never was (one asked for by id)
       const anchor = options.anchors?.get(streamId);

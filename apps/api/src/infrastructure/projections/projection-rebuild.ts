@@ -13,6 +13,7 @@
  */
 import { type EventStore, type GlobalPosition, type SqlClient, type SqlExecutor, type StoredEvent, START, comparePositions, readAllIn } from '@pm/event-store';
 import { randomUUID } from 'node:crypto';
+import { countEvents, sqlEventLog } from '../database/event-log';
 import { type Projection } from './projection';
 import { ensureProjectionSchemas, readCheckpoint, writeCheckpoint } from './projection-runner';
 
@@ -125,7 +126,8 @@ export class ProjectionRebuild {
     const live = (await this.sql.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
     const runId = randomUUID();
     const { positions, resumed, totalBefore } = await this.claim(projections, runId, live, options.restart === true);
-    const logEvents = Number((await this.sql.query<{ n: string }>('SELECT count(*) AS n FROM es_events')).rows[0].n);
+    // The progress bar's target (counted in SQL when the log is there; read through once on KurrentDB, see countEvents).
+    const logEvents = (await countEvents({ sql: this.sql, store: this.store })).events;
     const names_ = projections.map((p) => p.name);
     const started = Date.now();
     let events = 0;
@@ -325,9 +327,14 @@ export class ProjectionRebuild {
       const positions = new Map(rows.map((r) => [r.projection, { commit: BigInt(r.c), prepare: BigInt(r.p) }]));
       let end = latest([...positions.values()]);
       let replayed = 0;
-      // The last events, read in this transaction: on the embedded store it is the only connection there is.
+      // The last events, read while this transaction holds the checkpoint locks. With the log in this database,
+      // inside the transaction (on the embedded store it is the only connection there is); with the log
+      // elsewhere (KurrentDB), from the store. Either way the live runner waits on the locks and reads its
+      // checkpoint again after the switch, so whatever is appended meanwhile is applied by it, once.
+      const sqlLog = sqlEventLog({ sql: this.sql, store: this.store });
+      const readPage = (after: GlobalPosition) => (sqlLog ? readAllIn(tx, { after, limit: batchSize }) : this.store.readAll({ after, limit: batchSize }));
       for (let from = earliest([...positions.values()]); ; ) {
-        const page = await readAllIn(tx, { after: from, limit: batchSize });
+        const page = await readPage(from);
         if (page.length === 0) break;
         for (const projection of projections) {
           const events = after(page, positions.get(projection.name)!);

@@ -2,7 +2,7 @@
  * Where each projection stands: its checkpoint, how many events of the log it has not taken in yet, and
  * how old the oldest of those is (the lag in seconds a reader of that read model can notice).
  */
-import { type SqlClient } from '@pm/event-store';
+import { countEvents, type LogAccess } from '../database/event-log';
 import { type Projection } from './projection';
 import { CHECKPOINT_SCHEMA } from './projection-runner';
 
@@ -17,7 +17,9 @@ export interface ProjectionStatus {
   rebuildable: boolean;
 }
 
-export async function projectionStatus(sql: SqlClient, projections: readonly Projection[]): Promise<ProjectionStatus[]> {
+/** The checkpoints are in SQL; the lag is counted in the log (in SQL when it is there, see countEvents). */
+export async function projectionStatus(storage: LogAccess, projections: readonly Projection[]): Promise<ProjectionStatus[]> {
+  const { sql } = storage;
   await sql.query(CHECKPOINT_SCHEMA);
   const result: ProjectionStatus[] = [];
   for (const projection of projections) {
@@ -28,16 +30,13 @@ export async function projectionStatus(sql: SqlClient, projections: readonly Pro
     const row = rows[0];
     const commit = row ? BigInt(row.c) : -1n;
     const prepare = row ? BigInt(row.p) : -1n;
-    const lag = await sql.query<{ n: string; oldest: Date | string | null }>(
-      `SELECT count(*) AS n, min(recorded_at) AS oldest FROM es_events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
-      [commit < 0n ? '0' : commit.toString(), prepare.toString()],
-    );
-    const oldest = lag.rows[0].oldest;
+    const lag = await countEvents(storage, { after: { commit, prepare } });
+    const oldest = lag.oldestRecordedAt;
     result.push({
       projection: projection.name,
       checkpoint: commit < 0n ? null : `${commit}/${prepare}`,
       checkpointUpdatedAt: row && commit >= 0n ? new Date(row.updated_at).toISOString() : null,
-      lagEvents: Number(lag.rows[0].n),
+      lagEvents: lag.events,
       lagSeconds: oldest ? Math.max(0, Math.round((Date.now() - new Date(oldest).getTime()) / 1000)) : 0,
       rebuildable: projection.tables.length > 0,
     });

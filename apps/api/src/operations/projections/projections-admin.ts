@@ -123,6 +123,7 @@ export class ProjectionsAdminController {
   constructor(
     private readonly rebuilds: RebuildService,
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTIONS) private readonly projections: Projection[],
   ) {}
 
@@ -130,7 +131,7 @@ export class ProjectionsAdminController {
   @ApiOkResponse({ type: ProjectionsOverviewDto })
   async overview(): Promise<ProjectionsOverviewDto> {
     return {
-      projections: await projectionStatus(this.sql, this.projections),
+      projections: await projectionStatus({ sql: this.sql, store: this.store }, this.projections),
       rebuilds: (await this.rebuilds.engine().status()).map(({ projection, status, events, startedAt, finishedAt }) => ({ projection, status, events, startedAt, finishedAt })),
       current: this.rebuilds.current,
     };
