@@ -140,6 +140,7 @@ export class KurrentDbEventStore implements EventStore {
   private readonly prefixes: readonly string[];
   private readonly isolationPrefix: string;
   private readonly readConcurrency: number;
+  private disposed = false;
 
   /**
    * Opens a client for `connectionString` (`kurrentdb://…`, `kurrentdb+discover://…`, or the older `esdb://`
@@ -308,7 +309,10 @@ export class KurrentDbEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.subscriptions.stopAll();
-    if (this.ownsClient) await this.client.dispose();
+    if (this.ownsClient && !this.disposed) {
+      this.disposed = true;
+      await this.client.dispose();
+    }
   }
 
   private nameOf(streamId: string): string {
