@@ -72,15 +72,13 @@ export interface StoredFields {
 
 /** A new event as a KurrentDB JSON record: id = metadata.eventId, metadata as string values only. */
 export function toEventData(event: NewEvent, stored: Omit<StoredFields, 'metadata'>): JSONEventData {
+  // No `$`-keys of our own (KurrentDB reserves them; it adds `$schema.*` and `$record.*` to multi-stream appends).
   const metadata: Record<string, string> = {
     [METADATA_KEYS.metadata]: JSON.stringify(event.metadata),
     [METADATA_KEYS.recordedAt]: stored.recordedAt,
     [METADATA_KEYS.previousHash]: stored.previousHash,
     [METADATA_KEYS.hash]: stored.hash,
   };
-  // KurrentDB's own conventions, so its $by_correlation_id projection and its UI follow our chains of work.
-  if (typeof event.metadata.correlationId === 'string') metadata.$correlationId = event.metadata.correlationId;
-  if (typeof event.metadata.causationId === 'string') metadata.$causationId = event.metadata.causationId;
   return {
     id: event.metadata.eventId,
     contentType: 'application/json',
