@@ -12,7 +12,7 @@ import { AppModule } from './app.module';
 import { type AppConfig } from './config/app-config';
 import { type Clock } from './infrastructure/event-sourcing/clock';
 import { type Storage, openStorage } from './infrastructure/database/open-store';
-import { validationPipe } from './shared/http/validation';
+import { storableTextPipe, validationPipe } from './shared/http/validation';
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -61,7 +61,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // The built web app's assets carry content hashes in their names: cached for good.
   if (config.webDir)
     await app.register(fastifyStatic, { root: join(config.webDir, 'assets'), prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d', index: false });
-  app.useGlobalPipes(validationPipe);
+  app.useGlobalPipes(storableTextPipe, validationPipe);
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   await app.init();

@@ -44,6 +44,11 @@ const HOSTILE_BODIES: unknown[] = [
   { allocations: 'all' },
   { invoiceNumber: '1001', allocations: [{ invoiceNumber: '1001', amountOre: 1 }] },
   { bankgiro: '0000-0000' },
+  // Text PostgreSQL cannot store (found by fuzzing.pglite.spec.ts: these were 500s).
+  { reason: 'stop\u0000' },
+  { reason: '\ud800' },
+  { invoiceNumber: '1001\u0000' },
+  { customer: { name: '\udc00x' } },
 ];
 
 const ENDPOINTS: [string, string][] = [
@@ -100,6 +105,11 @@ describe('Hostile input never gives a 500 and never stores an event', () => {
     '/api/payments/unmatched?page=0',
     '/api/payments/unmatched?pageSize=100000',
     '/api/payments/unmatched?page=abc',
+    // Found by fuzzing (were 500s): a page number past any bigint, a NUL in a search.
+    '/api/payments/unmatched?page=1e300',
+    '/api/invoices?page=1e300',
+    '/api/invoices?q=%00',
+    '/api/invoices/F%00',
     '/api/payments/imports/' + 'x'.repeat(300),
     '/api/accounting/sie?from=2026-02-30&to=2026-03-01',
     '/api/accounting/sie?from=2026-01-01&to=2026-13-01',
@@ -110,6 +120,16 @@ describe('Hostile input never gives a 500 and never stores an event', () => {
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
     expect(typeof response.body.code).toBe('string');
+  });
+
+  it('a deactivation whose reason holds a NUL character is refused, storing nothing (found by fuzzing: was a 500)', async () => {
+    const before = await api.eventCount();
+    for (const reason of ['\u0000', 'paus\u0000', '\ud83d']) {
+      const response = await api.call('DELETE', '/api/activation', { token, body: { reason } });
+      expect(response).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', errors: [{ field: 'reason' }] } });
+    }
+    expect(await api.eventCount()).toBe(before);
+    expect((await api.call('GET', '/api/activation', { token })).body.active).toBe(true);
   });
 
   it('a search with LIKE wildcards matches them literally', async () => {

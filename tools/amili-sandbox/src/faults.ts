@@ -45,14 +45,27 @@ export function parseFaults(body: unknown): Faults {
   return faults;
 }
 
+const lose = new WeakSet<FastifyRequest>();
+const injected = new WeakSet<FastifyRequest>();
+
+/** Whether the answer to this request is dropped after the work was done. */
+export function responseLost(request: FastifyRequest): boolean {
+  return lose.has(request);
+}
+
+/** Whether an injected error answered this request before any work. */
+export function injectedFault(request: FastifyRequest): boolean {
+  return injected.has(request);
+}
+
 export function registerFaults(app: FastifyInstance, store: StateStore): void {
-  const lose = new WeakSet<FastifyRequest>();
 
   // Runs after the API key check (registered later), before any work.
   app.addHook('onRequest', async (request, reply) => {
     if (!isFaultable(request.url)) return;
     const faults = store.state.faults;
     if (Math.random() < faults.errorRate) {
+      injected.add(request);
       // Half the failures look like an overloaded gateway, half like a crashed proxy with an HTML page.
       if (Math.random() < 0.5) {
         return reply.code(503).header('retry-after', '1').send(eveError(503, 'Service temporarily unavailable, try again later.'));

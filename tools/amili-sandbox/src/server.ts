@@ -3,6 +3,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { CallLog, registerCallLog } from './calls';
 import { registerFaults } from './faults';
 import { ApiError, eveError } from './http/errors';
 import { actionRoutes } from './routes/actions';
@@ -39,6 +40,8 @@ export function buildServer(options: { store: StateStore; apiKey: string; log: b
     }
   });
   registerFaults(app, store);
+  const calls = new CallLog();
+  registerCallLog(app, calls);
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.statusCode).send(error.body);
@@ -50,7 +53,7 @@ export function buildServer(options: { store: StateStore; apiKey: string; log: b
   app.setNotFoundHandler((request, reply) => reply.code(404).send(eveError(404, `No resource at ${request.method} ${request.url.split('?')[0]}.`)));
 
   app.get('/health', async () => ({ status: 'ok' }));
-  const context = { store };
+  const context = { store, calls };
   creditorRoutes(app, context);
   registrationRoutes(app, context);
   caseRoutes(app, context);

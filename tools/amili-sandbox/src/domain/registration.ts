@@ -122,6 +122,7 @@ function openCase(tx: Tx, registration: RegistrationRecord, input: RegistrationI
   }
   scheduleFirstStep(record, tx.now);
   tx.state.cases[record.id] = record;
+  tx.createdCases.push(record.id);
   tx.touchCase(record);
   return record;
 }

@@ -7,6 +7,7 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { DAY_MS } from '../dates';
 import { CaseConflict } from '../domain/case-actions';
 import { applyDue } from '../domain/lifecycle';
+import { noteOutcome } from '../calls';
 import { type StateStore, type Tx } from '../state/store';
 import { ApiError, unprocessable } from './errors';
 
@@ -20,16 +21,28 @@ export const IDEMPOTENCY_TTL_MS = DAY_MS;
 /** Runs `work` (after the due lifecycle steps) and sends its answer; ApiErrors become Eve errors. */
 export async function respond(store: StateStore, request: FastifyRequest, reply: FastifyReply, work: (tx: Tx) => Answer): Promise<FastifyReply> {
   const key = request.method === 'POST' ? idempotencyKey(request) : undefined;
+  let replayed = false;
+  let createdCases: string[] = [];
   const answer = await store.transaction((tx) => {
     applyDue(tx);
-    if (key === undefined) return run(work, tx);
+    // Cases the due lifecycle steps touched are not this call's doing; only what `work` registers is.
+    const createdBefore = tx.createdCases.length;
+    const answered = (fresh: Answer): Answer => {
+      createdCases = tx.createdCases.slice(createdBefore);
+      return fresh;
+    };
+    if (key === undefined) return answered(run(work, tx));
     pruneIdempotency(tx);
     const earlier = tx.state.idempotency[key];
-    if (earlier) return { statusCode: earlier.statusCode, body: earlier.body };
-    const fresh = run(work, tx);
+    if (earlier) {
+      replayed = true;
+      return { statusCode: earlier.statusCode, body: earlier.body };
+    }
+    const fresh = answered(run(work, tx));
     if (fresh.statusCode < 500) tx.state.idempotency[key] = { at: tx.now, statusCode: fresh.statusCode, body: fresh.body };
     return fresh;
   });
+  noteOutcome(request, { replayed, createdCases });
   return reply.code(answer.statusCode).send(answer.body);
 }
 

@@ -19,7 +19,15 @@ import { type IdParams, type RouteContext } from './context';
 
 const MAX_ADVANCE_DAYS = 3_650;
 
-export function controlRoutes(app: FastifyInstance, { store }: RouteContext): void {
+export function controlRoutes(app: FastifyInstance, { store, calls }: RouteContext): void {
+  // Every partner API call since the sandbox started, oldest first (see calls.ts); `since` takes those after a `seq`.
+  app.get<{ Querystring: Record<string, string | undefined> }>('/_sandbox/calls', async (request) => {
+    const { method, path, since } = request.query;
+    if (since !== undefined && !/^\d{1,15}$/.test(since)) throw unprocessable({ since: 'must be a call number (seq)' });
+    const list = calls.list({ method, path, since: since === undefined ? undefined : Number(since) });
+    return { calls: list, total: list.length, dropped: calls.dropped };
+  });
+
   app.get('/_sandbox/clock', (request, reply) => respond(store, request, reply, (tx) => ({ statusCode: 200, body: { now: toRfc1123(tx.now) } })));
 
   app.post('/_sandbox/clock/advance', (request, reply) =>

@@ -11,6 +11,8 @@ import { emptyState, STATE_SCHEMA, type CaseRecord, type ResourceMeta, type Sand
 /** One transaction's view: the state, the sandbox time, and which cases it changed. */
 export class Tx {
   readonly changedCases = new Set<string>();
+  /** The cases this transaction registered (for the call log). */
+  readonly createdCases: string[] = [];
 
   constructor(
     readonly state: SandboxState,

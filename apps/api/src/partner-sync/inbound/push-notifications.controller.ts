@@ -1,6 +1,6 @@
 /**
  * Signed push notifications from the partner (besides polling). The signature is checked over the raw
- * body; the idempotency key is stored so a replayed or duplicated notification does nothing. A
+ * body; the idempotency key and the signature are stored so a replayed or duplicated notification does nothing. A
  * notification only says which case changed: we fetch the case and converge to it.
  */
 import { Controller, HttpCode, Inject, Logger, Post, Req, UnauthorizedException } from '@nestjs/common';
@@ -46,8 +46,15 @@ export class PushNotificationsController {
       now: this.clock.now(),
     });
     if (!verified.ok) throw new UnauthorizedException({ code: 'PARTNER.BAD_SIGNATURE', message: `The notification is not from the partner: ${verified.reason}` });
-    const { rowCount } = await this.sql.query(`INSERT INTO ${PUSH_KEYS_TABLE} (key) VALUES ($1) ON CONFLICT (key) DO NOTHING`, [verified.idempotencyKey]);
-    if (rowCount === 0) return { status: 'duplicate' };
+    // The signature does not cover X-Idempotency-Key, so a captured notification replayed within the window
+    // under a key of its own would pass as new: the signature itself (one per body and second) is kept too,
+    // and a notification counts as new only when neither was seen. The partner's own retries keep their key.
+    const signature = String(request.headers['x-webhook-signature']).trim().toLowerCase();
+    const { rows } = await this.sql.query<{ key: string }>(
+      `INSERT INTO ${PUSH_KEYS_TABLE} (key) VALUES ($1), ($2) ON CONFLICT (key) DO NOTHING RETURNING key`,
+      [verified.idempotencyKey, `signature:${signature}`],
+    );
+    if (rows.length < 2) return { status: 'duplicate' };
     try {
       const view = await this.partner.getCase(verified.partnerCaseId);
       if (view) await this.sync.apply(view, 'push');
