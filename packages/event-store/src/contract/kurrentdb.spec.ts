@@ -11,9 +11,13 @@ import { runEventStoreContract } from './event-store.contract';
 
 const url = process.env.EVENTSTORE_URL;
 
+const SKIPPED = 'EVENTSTORE_URL is not set: the KurrentDB/EventStoreDB contract suite needs a server (e.g. kurrentdb://127.0.0.1:2113?tls=false)';
+
 if (!url) {
   describe('KurrentDB adapter', () => {
-    it.skip('EVENTSTORE_URL is not set: the KurrentDB/EventStoreDB contract suite needs a server (e.g. kurrentdb://127.0.0.1:2113?tls=false)', () => undefined);
+    // Said in the output too: jest lists no test titles of a file whose every test is skipped.
+    console.warn(`SKIPPED: ${SKIPPED}`);
+    it.skip(SKIPPED, () => undefined);
   });
 } else {
   runEventStoreContract(`KurrentDB (${url.replace(/\/\/[^@/]*@/, '//***@')})`, {
