@@ -28,6 +28,8 @@ export interface CallRecord {
   lost: boolean;
   /** The cases this call created (registrations). */
   createdCases: string[];
+  /** What the request body names: a registration's invoice numbers, an action's case (or invoice number). */
+  about: string[];
 }
 
 interface Outcome {
@@ -81,7 +83,16 @@ export function registerCallLog(app: FastifyInstance, log: CallLog): void {
       faulted: injectedFault(request),
       lost: responseLost(request),
       createdCases: outcome?.createdCases ?? [],
+      about: aboutOf(request.body),
     });
     return payload;
   });
+}
+
+function aboutOf(body: unknown): string[] {
+  if (body === null || typeof body !== 'object') return [];
+  const { debts, case: caseId, invoice_number: invoiceNumber } = body as Record<string, unknown>;
+  if (Array.isArray(debts)) return debts.map((debt) => (debt as { invoice_number?: unknown } | null)?.invoice_number).filter((n): n is string => typeof n === 'string');
+  if (typeof caseId === 'string') return [caseId];
+  return typeof invoiceNumber === 'string' ? [invoiceNumber] : [];
 }

@@ -17,6 +17,7 @@ describe('The call log', () => {
     const again = await h.call('POST', '/case--registrations', body, { 'idempotency-key': 'job-1' });
     expect([first.status, again.status]).toEqual([201, 201]);
     await h.call('GET', `/cases/${first.body.cases[0]._id}`);
+    await h.call('POST', '/creditor--cancellations', { origin: 'creditor_system', case: first.body.cases[0]._id }, { 'idempotency-key': 'job-2' });
     await h.call('POST', '/_sandbox/clock/advance', { days: 1 });
     await h.call('GET', '/health');
 
@@ -27,15 +28,17 @@ describe('The call log', () => {
       'POST /case--registrations',
       'POST /case--registrations',
       `GET /cases/${first.body.cases[0]._id}`,
+      'POST /creditor--cancellations',
     ]);
+    expect(log.calls[4]).toMatchObject({ idempotencyKey: 'job-2', status: 200, about: [first.body.cases[0]._id] });
     const [, created, replay] = log.calls;
-    expect(created).toMatchObject({ idempotencyKey: 'job-1', status: 201, replayed: false, faulted: false, lost: false, createdCases: [first.body.cases[0]._id] });
+    expect(created).toMatchObject({ idempotencyKey: 'job-1', status: 201, replayed: false, faulted: false, lost: false, createdCases: [first.body.cases[0]._id], about: ['7001'] });
     expect(replay).toMatchObject({ idempotencyKey: 'job-1', status: 201, replayed: true, createdCases: [] });
-    expect(log).toMatchObject({ total: 4, dropped: 0 });
+    expect(log).toMatchObject({ total: 5, dropped: 0 });
 
     const registrations = await calls('?method=post&path=/case--registrations');
     expect(registrations.calls.map((c: { seq: number }) => c.seq)).toEqual([2, 3]);
-    expect((await calls('?since=3')).calls.map((c: { seq: number }) => c.seq)).toEqual([4]);
+    expect((await calls('?since=3')).calls.map((c: { seq: number }) => c.seq)).toEqual([4, 5]);
     expect((await h.call('GET', '/_sandbox/calls?since=x')).status).toBe(422);
   });
 
