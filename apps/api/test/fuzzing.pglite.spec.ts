@@ -95,7 +95,7 @@ describe('Fuzzing every operation never yields a 5xx, and a refusal stores nothi
     fc.tuple(fc.integer({ min: 0, max: 99999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })).map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
     fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
     fc.stringMatching(/^\d{1,30}$/),
-    fc.constantFrom('', ' ', 'x'.repeat(600), '%', '_', '\\', '*', '"1"', 'W/"1"'),
+    fc.constantFrom('', ' ', 'x'.repeat(600), '%', '_', '\\', '*', '"1"', 'W/"1"', 'a\u0000b', '\u0007\u001b[0m', '\ud800', 'ß\u200b\ufeff'),
   );
 
   const numberLike: fc.Arbitrary<number> = fc.oneof(
@@ -198,6 +198,8 @@ describe('Fuzzing every operation never yields a 5xx, and a refusal stores nothi
     path: string;
     headers: Record<string, string>;
     body?: string;
+    /** The multipart upload's file name. */
+    fileName?: string;
   }
 
   function requestOf(op: OpenApiOperation): fc.Arbitrary<Request> {
@@ -222,9 +224,16 @@ describe('Fuzzing every operation never yields a 5xx, and a refusal stores nothi
           { weight: 1, arbitrary: fc.constant(undefined) },
         )
       : fc.constant(undefined);
-    return fc.tuple(path, query, headers, body).map(([pathValues, queryValues, headerValues, bodyText]) => {
+    const upload = routeKey(op) === 'POST /api/payments/imports';
+    const fileName = upload ? fc.oneof(fc.constant('camt054.xml'), stringLike) : fc.constant(undefined);
+    // The upload's file: mostly a real camt.054 for the company (new each time), so that its name gets as far as the import history.
+    const file = upload
+      ? fc.oneof({ weight: 3, arbitrary: fc.uuid().map((u) => testFiles.camt054(BANKGIRO, [{ reference: `FZ-${u}`, amount: '3.00', text: 'fuzz', payer: 'Fuzz' }])) }, { weight: 1, arbitrary: body })
+      : body;
+    return fc.tuple(path, query, headers, file, fileName).map(([pathValues, queryValues, headerValues, bodyText, name]) => {
       let url = op.path;
-      pathParams.forEach((p, i) => (url = url.replace(`:${p.name}`, encodeURIComponent(String(pathValues[i])))));
+      // A URL carries UTF-8, which has no unpaired surrogates: those become U+FFFD there (as URLSearchParams does).
+      pathParams.forEach((p, i) => (url = url.replace(`:${p.name}`, encodeURIComponent(String(pathValues[i]).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')))));
       const search = new URLSearchParams();
       queryParams.forEach((p, i) => queryValues[i]?.forEach((v) => search.append(p.name, v)));
       const extraParam = queryValues[queryParams.length] as [string, string] | undefined;
@@ -235,7 +244,7 @@ describe('Fuzzing every operation never yields a 5xx, and a refusal stores nothi
       });
       if (bodyText !== undefined) requestHeaders['content-type'] = 'application/json';
       const qs = search.toString();
-      return { path: qs ? `${url}?${qs}` : url, headers: requestHeaders, body: bodyText };
+      return { path: qs ? `${url}?${qs}` : url, headers: requestHeaders, body: bodyText, ...(name === undefined ? {} : { fileName: name }) };
     });
   }
 
@@ -246,9 +255,9 @@ describe('Fuzzing every operation never yields a 5xx, and a refusal stores nothi
     const headers: Record<string, string> = { ...request.headers, authorization: `Bearer ${admin ? api.adminToken : token}` };
     let init: RequestInit = { method: op.method, headers, body: request.body };
     if (routeKey(op) === 'POST /api/payments/imports') {
-      // The multipart upload: a small junk file (the file contents are fuzzed in packages/bank-files).
+      // The multipart upload: a small junk file (the file contents are fuzzed in packages/bank-files) under a fuzzed name.
       const form = new FormData();
-      form.append('file', new Blob([request.body ?? '']), 'fuzz.xml');
+      form.append('file', new Blob([request.body ?? '']), request.fileName ?? 'fuzz.xml');
       const { 'content-type': _ignored, ...rest } = headers;
       init = { method: op.method, headers: rest, body: form };
     }

@@ -1,9 +1,10 @@
 /**
  * Bad input gets a clear 4xx with a code and changes nothing: a sweep of hostile bodies, query strings
- * and paths over every command endpoint. (Property-based fuzzing of every DTO follows in the reliability
- * issue; this sweep guards the shapes that typically slip past validation into a 500.)
+ * and paths over every command endpoint. (Property-based fuzzing of every operation is in
+ * fuzzing.pglite.spec.ts; this sweep keeps the shapes that slipped past validation into a 500 as fixed cases.)
  */
-import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
+import { testFiles } from '@pm/bank-files';
+import { type Api, ORG, address, companyWithUser, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
 
 const HOSTILE_BODIES: unknown[] = [
   null,
@@ -130,6 +131,19 @@ describe('Hostile input never gives a 500 and never stores an event', () => {
     }
     expect(await api.eventCount()).toBe(before);
     expect((await api.call('GET', '/api/activation', { token })).body.active).toBe(true);
+  });
+
+  it('a bank file uploaded under a name with a NUL character is imported under the name without it (found while fuzzing file names: was a 500)', async () => {
+    const created = await api.call('POST', '/api/companies', { token: api.adminToken, body: { organisationNumber: ORG.other, name: 'Giro AB', country: 'SE', address: address(), bankgiro: '5677-5612' } });
+    expect(created.status).toBe(201);
+    const other = api.userToken(ORG.other);
+    const boundary = 'hostile-boundary';
+    const file = testFiles.camt054('5677-5612', [{ reference: 'NUL-1', amount: '10.00', text: 'okänd', payer: 'Någon' }]);
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="camt\u0000\u0007.xml"\r\nContent-Type: text/xml\r\n\r\n${file}\r\n--${boundary}--\r\n`;
+    const response = await fetch(`${api.url}/api/payments/imports`, { method: 'POST', headers: { authorization: `Bearer ${other}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    expect(response.status).toBe(201);
+    const history = await api.call('GET', '/api/payments/imports', { token: other });
+    expect(history.body[0]).toMatchObject({ fileName: 'camt.xml', payments: 1 });
   });
 
   it('a search with LIKE wildcards matches them literally', async () => {

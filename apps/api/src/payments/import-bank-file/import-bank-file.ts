@@ -215,6 +215,20 @@ function companyOf(caller: TokenClaims): string {
   return caller.company;
 }
 
+/**
+ * The name the uploader's machine gave the file, as it is kept in the import history: without control
+ * characters (a NUL cannot be stored, and was a 500) or broken Unicode, at most 255 characters.
+ */
+function uploadedFileName(name: string | undefined): string | undefined {
+  const cleaned = (name ?? '')
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .slice(0, 255)
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .trim();
+  return cleaned || undefined;
+}
+
 @ApiTags('payments')
 @ApiBearerAuth()
 @Controller('api/payments/imports')
@@ -245,7 +259,7 @@ export class ImportBankFileController {
     const bytes = await part.toBuffer();
     // The bank connection is the actor of what a file books; the person who uploaded it is named.
     const actorContext: CommandContext = { ...context, actor: { kind: 'bank', id: `upload:${context.actor.id}` } };
-    return this.commands.execute(new ImportBankFileCommand(companyId, { bytes, name: part.filename }, actorContext, 'upload', query.importId));
+    return this.commands.execute(new ImportBankFileCommand(companyId, { bytes, name: uploadedFileName(part.filename) }, actorContext, 'upload', query.importId));
   }
 
   @Get()
