@@ -23,6 +23,7 @@ export {
   EmbeddedStoreInUseError,
   sqlClientFromUrl,
   type PgClientOptions,
+  type QueryOptions,
   type QueryResult,
   type SqlClient,
   type SqlExecutor,

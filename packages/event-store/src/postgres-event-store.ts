@@ -7,6 +7,16 @@
  * took its sequence numbers early but commits late therefore becomes visible before anything after it in
  * that order, and a reader that checkpoints its last position never skips it. The price: any long-running
  * transaction on the server (even one not touching this table) holds readers back until it ends.
+ *
+ * Other processes' subscriptions are woken by a NOTIFY sent after the append has committed, not inside its
+ * transaction: PostgreSQL serialises the commits of all transactions that NOTIFY (one global lock, held through
+ * the commit's WAL flush), which made concurrent appends commit one at a time (`pnpm bench append`). Sent
+ * after the commit, coalesced (one in flight, one more queued however many appends commit meanwhile) and
+ * without waiting for its own flush, it wakes listeners just as well; a process that dies between its commit
+ * and the NOTIFY leaves the others to their poll (`pollIntervalMs`).
+ *
+ * The head read and the INSERT of `appendToStream` are prepared statements (once per connection): on a local
+ * server, parsing and planning them cost more than their round trips.
  */
 import {
   DuplicateEventIdError,
@@ -44,6 +54,11 @@ const STREAM_VERSION_UNIQUE = 'es_events_stream_version_unique';
 const EVENT_ID_UNIQUE = 'es_events_event_id_unique';
 // An arbitrary, fixed advisory lock key: two processes migrating at once would otherwise race on CREATE.
 const MIGRATION_LOCK_KEY = '7201526384';
+/**
+ * The wake-up for other processes, in a statement of its own (its own transaction): a NOTIFY gives its
+ * transaction an id, so its commit would wait for a WAL flush; it carries no data, so it need not.
+ */
+const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true), pg_notify($1, '')`;
 /** 'any' appends retry when a concurrent writer takes their version; each round at least one writer wins. */
 const MAX_ANY_ATTEMPTS = 25;
 
@@ -170,6 +185,9 @@ export class PostgresEventStore implements EventStore {
   private readonly wakeUps = new Listeners();
   private readonly subscriptions = new SubscriptionSet();
   private listening: Promise<(() => Promise<void>) | undefined> | undefined;
+  /** The NOTIFY in flight, and whether an append committed since it was sent (so one more is owed). */
+  private notifying: Promise<void> | undefined;
+  private notifyAgain = false;
 
   constructor(
     private readonly client: SqlClient,
@@ -197,6 +215,7 @@ export class PostgresEventStore implements EventStore {
         if (events.length > 0) {
           this.appended.emit();
           this.wakeUps.emit();
+          this.notifyOtherProcesses();
         }
         return result;
       } catch (error) {
@@ -247,6 +266,7 @@ export class PostgresEventStore implements EventStore {
         if (written) {
           this.appended.emit();
           this.wakeUps.emit();
+          this.notifyOtherProcesses();
         }
         return results;
       } catch (error) {
@@ -308,6 +328,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.notifying;
     await this.subscriptions.stopAll();
     const unlisten = await this.listening;
     this.listening = undefined;
@@ -315,11 +336,42 @@ export class PostgresEventStore implements EventStore {
     if (this.options.closeClient) await this.client.close();
   }
 
+  /**
+   * Wakes other processes' subscriptions (LISTEN on APPENDED_CHANNEL, PostgreSQL server only) after an append
+   * committed: at most one NOTIFY in flight, and one more after it when appends committed meanwhile, so the
+   * listeners always hear of a commit after it happened. Not awaited by the append; a failure is only logged
+   * (the listeners poll as well).
+   */
+  private notifyOtherProcesses(): void {
+    if (this.client.kind !== 'postgres') return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    const send = async (): Promise<void> => {
+      for (;;) {
+        this.notifyAgain = false;
+        try {
+          await this.client.query(NOTIFY_SQL, [APPENDED_CHANNEL]);
+        } catch (error) {
+          console.warn('[event-store] NOTIFY failed; other processes will see the append when they poll:', (error as Error).message);
+        }
+        if (!this.notifyAgain) {
+          this.notifying = undefined;
+          return;
+        }
+      }
+    };
+    this.notifying = send();
+  }
+
   private async appendInTransaction(tx: SqlExecutor, streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    // The two statements of every append are prepared once per connection (see QueryOptions.name).
     const { rows: heads } = await tx.query<{ stream_version: number; hash: string; transaction_id: string; global_position: string }>(
       `select stream_version, hash, transaction_id, global_position from ${EVENTS_TABLE}
         where stream_id = $1 order by stream_version desc limit 1`,
       [streamId],
+      { name: 'es_stream_head' },
     );
     const head = heads[0];
     const version = head?.stream_version ?? 0;
@@ -343,9 +395,8 @@ export class PostgresEventStore implements EventStore {
         order by e.stream_version
        returning transaction_id, global_position`,
       [streamId, recordedAt, JSON.stringify(rows)],
+      { name: 'es_append_to_stream' },
     );
-    // NOTIFY is transactional: listeners hear it only once the events are committed.
-    if (this.client.kind === 'postgres') await tx.query('select pg_notify($1, $2)', [APPENDED_CHANNEL, '']);
     const last = inserted.map(toPosition).reduce((a, b) => (b.prepare > a.prepare ? b : a));
     return { nextVersion: version + events.length, lastPosition: last };
   }
@@ -397,7 +448,6 @@ export class PostgresEventStore implements EventStore {
        returning stream_id, transaction_id, global_position`,
       [recordedAt, JSON.stringify(rows)],
     );
-    if (this.client.kind === 'postgres') await tx.query('select pg_notify($1, $2)', [APPENDED_CHANNEL, '']);
     const last = new Map<string, GlobalPosition>();
     for (const row of inserted) {
       const position = toPosition(row);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { computeEventHash, verifyStreamChain } from '../hash-chain';
 import { type StoredEvent, WrongExpectedVersionError } from '../port';
-import { PostgresEventStore, ensureSchema } from '../postgres-event-store';
+import { APPENDED_CHANNEL, PostgresEventStore, ensureSchema } from '../postgres-event-store';
 import { type SqlClient, type SqlExecutor, createPgClient } from '../sql/sql-client';
 import { runEventStoreContract } from './event-store.contract';
 import { deferred, eventually, newEvent, sleep } from './helpers';
@@ -110,6 +110,34 @@ describe('PostgreSQL adapter', () => {
         await subscription.stop();
         await slowPolling.close();
         await otherStore.close();
+      }
+    });
+  });
+
+  describe('NOTIFY after the commit', () => {
+    it('wakes another process for every commit of many concurrent appends, coalescing the NOTIFYs', async () => {
+      await client.query('truncate es_events restart identity');
+      const writerClient = createPgClient(url, { searchPath: schema, max: 10 });
+      const writer = new PostgresEventStore(writerClient, { closeClient: true });
+      // Only a NOTIFY can wake this subscription: it polls once an hour.
+      const reader = new PostgresEventStore(client, { pollIntervalMs: 3_600_000 });
+      const received: string[] = [];
+      const subscription = reader.subscribe({ handler: async (batch) => void received.push(...batch.map((e) => e.streamId)) });
+      let notifications = 0;
+      const stopCounting = await admin.listen(APPENDED_CHANNEL, (payload) => void (payload === '' && notifications++));
+      try {
+        await sleep(300); // the LISTEN connections are up, the catch-up read is idle
+        notifications = 0;
+        const streams = Array.from({ length: 20 }, (_, i) => `burst-${i}`);
+        await Promise.all(streams.map((streamId) => writer.appendToStream(streamId, [newEvent('Burst')], { expectedVersion: 'no_stream' })));
+        await eventually(() => expect([...received].sort()).toEqual([...streams].sort()), 3000);
+        expect(notifications).toBeGreaterThanOrEqual(1);
+        expect(notifications).toBeLessThanOrEqual(streams.length + 1); // +1: the wake-up after (re)connecting
+      } finally {
+        await stopCounting();
+        await subscription.stop();
+        await reader.close();
+        await writer.close();
       }
     });
   });

@@ -20,8 +20,17 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Prepares the statement once per connection under this name and reuses it (PostgreSQL server; PGlite
+   * ignores it): parsing and planning a statement costs more than its round trip on a local server. One name
+   * per statement text; for hot statements of constant text only (each name stays prepared on every connection).
+   */
+  name?: string;
+}
+
 export interface SqlExecutor {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
 }
 
 export interface SqlClient extends SqlExecutor {
@@ -75,20 +84,20 @@ export function createPgClient(connectionString: string, options: PgClientOption
   pool.on('error', (error) => console.warn('[sql] idle PostgreSQL connection failed:', error.message));
   const listeners = new Set<() => Promise<void>>();
 
-  const run = async <R>(target: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<QueryResult<R>> => {
-    const result = await target.query(text, params);
+  const run = async <R>(target: pg.Pool | pg.PoolClient, text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>> => {
+    const result = options?.name ? await target.query({ name: options.name, text, values: params }) : await target.query(text, params);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
   };
 
   return {
     kind: 'postgres',
-    query: (text, params) => run(pool, text, params),
+    query: (text, params, options) => run(pool, text, params, options),
     async transaction(fn) {
       const connection = await pool.connect();
       let broken: Error | undefined;
       try {
         await connection.query('BEGIN');
-        const result = await fn({ query: (text, params) => run(connection, text, params) });
+        const result = await fn({ query: (text, params, options) => run(connection, text, params, options) });
         await connection.query('COMMIT');
         return result;
       } catch (error) {
