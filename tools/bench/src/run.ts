@@ -1,12 +1,26 @@
 /**
- * `pnpm bench [name …]`: runs the named benchmarks (all by default) and rewrites their sections of
- * BENCHMARKS.md. Stores: the embedded PGlite always, the PostgreSQL server when DATABASE_URL is set.
- * Sizes can be lowered for a quick look (BENCH_INVOICES, BENCH_PAYMENTS, BENCH_EVENTS), the stores chosen (BENCH_STORES=postgres,pglite),
- * and Node options given to the measured API process (BENCH_CHILD_NODE_OPTIONS); the report says what ran.
+ * `pnpm bench [name …]`: runs the named benchmarks (all by default, then the summary) and rewrites their
+ * sections of BENCHMARKS.md. Names: web, rebuild, payments, append, http, live, summary (the summary only
+ * collects the figures already in the file; it runs nothing).
+ * Stores: the embedded PGlite always, the PostgreSQL server when DATABASE_URL is set; BENCH_STORES=postgres,pglite narrows it.
+ * Sizes can be lowered for a quick look; the report says what ran:
+ * - payments: BENCH_INVOICES (1,000,000), BENCH_PAYMENTS (100,000); BENCH_CHILD_NODE_OPTIONS for the measured API process
+ *   (also used by http and live);
+ * - rebuild: BENCH_EVENTS (1,000,000), BENCH_REBUILD_BATCH (5,000);
+ * - web: BENCH_WEB_INVOICES (10,000), BENCH_WEB_RUNS (15);
+ * - append: BENCH_APPEND_EVENTS (events per measured run, 10,000), BENCH_APPEND_WRITERS (1,8), BENCH_APPEND_ROUNDS (3),
+ *   BENCH_APPEND_LADDER=0 to leave out the raw SQL variants that split the gap;
+ * - http: BENCH_HTTP_SECONDS (20, per run), BENCH_HTTP_CONNECTIONS (16), BENCH_HTTP_INVOICES (created first: the most
+ *   sends a run can make; by default twice what the rate of the first 1,000 PUTs says the run needs);
+ * - live: BENCH_LIVE_RATE (500 commands/s), BENCH_LIVE_SECONDS (20).
  */
 import { benchPaymentImport, type PaymentBenchResult } from './payments/payment-import.bench';
 import { benchRebuild, type RebuildBenchResult } from './rebuild/rebuild.bench';
+import { type AppendBenchResult, type AppendRun, type Contender, benchAppend } from './append/append.bench';
+import { type HttpBenchResult, type HttpRun, benchHttp } from './http/http.bench';
+import { type LiveBenchResult, benchLive } from './live/live.bench';
 import { fmt, machine, writeSection } from './report';
+import { type SummaryFigure, figuresComment, summaryMarkdown } from './summary';
 import { benchWeb } from './web/web.bench';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -18,6 +32,16 @@ function storesToRun(): Array<'pglite' | 'postgres'> {
     (store) => store === 'pglite' || process.env.DATABASE_URL,
   );
 }
+
+const storeName = (store: 'pglite' | 'postgres') => (store === 'postgres' ? 'PostgreSQL server' : 'PGlite (embedded)');
+const today = () => new Date().toISOString().slice(0, 10);
+const serverPrefix = () => (process.env.DATABASE_URL ? 'DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test ' : '');
+/** The BENCH_* variables this run was given, as they go into a section's command line. */
+const benchEnv = (...names: string[]) =>
+  names
+    .filter((name) => process.env[name] !== undefined)
+    .map((name) => `${name}=${/\s/.test(process.env[name]!) ? `"${process.env[name]}"` : process.env[name]} `)
+    .join('');
 
 const benchmarks: Record<string, () => Promise<void>> = {
   async web() {
@@ -131,11 +155,236 @@ memory is what an import costs; peak RSS is that whole process (Node, the API, a
 itself), "before" its RSS when the phase began. The parent uploads the file over HTTP.`,
     );
   },
+
+  async append() {
+    const events = Number(process.env.BENCH_APPEND_EVENTS ?? 10_000);
+    const writers = (process.env.BENCH_APPEND_WRITERS ?? '1,8').split(',').map(Number);
+    const rounds = Number(process.env.BENCH_APPEND_ROUNDS ?? 3);
+    const ladder = process.env.BENCH_APPEND_LADDER !== '0';
+    const results: AppendBenchResult[] = [];
+    for (const store of storesToRun()) {
+      console.log(`append: about ${fmt.int(events)} events per run, ${writers.join(' and ')} writers, ${rounds} rounds, on ${store}`);
+      results.push(await benchAppend({ store, databaseUrl: process.env.DATABASE_URL, events, writers, rounds, ladder }, (line) => console.log(line)));
+    }
+    const runOf = (r: AppendBenchResult, contender: Contender, w: number): AppendRun | undefined => r.runs.find((x) => x.contender === contender && x.writers === w);
+    const appendsPerSecond = (x: AppendRun) => x.appends / (x.ms / 1000);
+    const rate = (x: AppendRun | undefined) => (x ? `${fmt.int(appendsPerSecond(x))} appends/s (${fmt.int(x.events / (x.ms / 1000))} events/s)` : '—');
+    const writersLabel = (w: number, store: 'pglite' | 'postgres') => (store === 'pglite' && w > 1 ? `${w} (concurrent callers on its one connection)` : String(w));
+    const figures: SummaryFigure[] = [];
+    const rows: string[] = [];
+    const ladderRows: string[] = [];
+    const gapLines: string[] = [];
+    for (const r of results) {
+      for (const w of writers) {
+        const ours = runOf(r, 'ours', w)!;
+        const raw = runOf(r, 'raw', w)!;
+        const emmett = runOf(r, 'emmett', w);
+        const vsRaw = appendsPerSecond(ours) / appendsPerSecond(raw);
+        const vsEmmett = emmett ? appendsPerSecond(ours) / appendsPerSecond(emmett) : undefined;
+        rows.push(
+          [
+            storeName(r.store),
+            writersLabel(w, r.store),
+            `**${rate(ours)}**`,
+            rate(raw),
+            `**${vsRaw.toFixed(2)}×**`,
+            emmett ? rate(emmett) : 'no PGlite store',
+            vsEmmett !== undefined ? `**${vsEmmett.toFixed(2)}×**` : '—',
+          ].join(' | '),
+        );
+        const who = `${storeName(r.store)}, ${w} writer${w > 1 ? 's' : ''}`;
+        figures.push({ figure: `Append, ${who}: ours vs raw SQL`, ours: `${fmt.int(appendsPerSecond(ours))} appends/s`, baseline: `raw SQL: ${fmt.int(appendsPerSecond(raw))} appends/s`, ratio: `${vsRaw.toFixed(2)}×`, goal: '≥ 0.95×', met: vsRaw >= 0.95 });
+        if (emmett && vsEmmett !== undefined)
+          figures.push({ figure: `Append, ${who}: ours vs Emmett`, ours: `${fmt.int(appendsPerSecond(ours))} appends/s`, baseline: `Emmett: ${fmt.int(appendsPerSecond(emmett))} appends/s`, ratio: `${vsEmmett.toFixed(2)}×`, goal: '≥ 1.5×', met: vsEmmett >= 1.5 });
+        if (runOf(r, 'raw+head', w)) {
+          const rung = (c: Contender) => {
+            const x = runOf(r, c, w);
+            return x ? `${fmt.int(appendsPerSecond(x))}/s (${(appendsPerSecond(x) / appendsPerSecond(raw)).toFixed(2)}×)` : '—';
+          };
+          const server = r.store === 'postgres';
+          const noNotify = 'no NOTIFY on PGlite';
+          ladderRows.push(
+            [
+              storeName(r.store),
+              writersLabel(w, r.store),
+              rung('raw-autocommit'),
+              rung('raw'),
+              rung('raw-prepared'),
+              rung('raw+head'),
+              server ? rung('raw+head+notify') : noNotify,
+              server ? rung('raw+head+notify-in-tx') : `as the column before`,
+              rung('ours'),
+            ].join(' | '),
+          );
+          // Wall time per append (µs), rung by rung: what each step of the store adds to the raw INSERT.
+          const us = (c: Contender) => {
+            const x = runOf(r, c, w);
+            return x ? (x.ms * 1000) / x.appends : NaN;
+          };
+          const signed = (n: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(0)} µs`;
+          const last: Contender = server ? 'raw+head+notify' : 'raw+head';
+          const parts = [
+            `preparing the statements ${signed(us('raw-prepared') - us('raw'))}`,
+            `the head read ${signed(us('raw+head') - us('raw-prepared'))}`,
+            ...(server ? [`the NOTIFY after the commit ${signed(us('raw+head+notify') - us('raw+head'))}`] : []),
+            `the store's work in Node ${signed(us('ours') - us(last))}`,
+          ];
+          const before = server ? ` The store's steps before this benchmark took ${us('raw+head+notify-in-tx').toFixed(0)} µs.` : '';
+          gapLines.push(`- ${who}: ${us('ours').toFixed(0)} µs per append against ${us('raw').toFixed(0)} µs raw (${signed(us('ours') - us('raw'))}): ${parts.join(', ')}.${before}`);
+        }
+      }
+    }
+    const first = results[0];
+    writeSection(
+      'append',
+      `## Appending events: our event store against raw SQL and Emmett
+
+Command: \`${serverPrefix()}${benchEnv('BENCH_APPEND_EVENTS', 'BENCH_APPEND_WRITERS', 'BENCH_APPEND_ROUNDS', 'BENCH_APPEND_LADDER', 'BENCH_STORES')}pnpm bench append\` (${today()}; ${machine()}).
+The API's own appends: ${fmt.int(first.invoices)} invoices per run, each through received → sent to reminder handling → registered by the partner → reminder sent → paid in full
+(${first.perInvoice.appends} appends of ${first.perInvoice.events} events: one append per command, with the expected version the command saw, every event decided by the domain's deciders with the API's metadata).
+Each contender runs ${first.rounds} rounds on fresh streams, interleaved with the others (each round starting with the next one), after a warm-up; the figure is the median round. Goals (issue 8): at least 0.95× raw SQL and 1.5× Emmett.
+
+| store | writers | our event store | raw SQL inserts of the same rows (baseline) | ours ÷ raw | Emmett (\`@event-driven-io/emmett-postgresql\` 0.42) | ours ÷ Emmett |
+|---|---|---|---|---|---|---|
+${rows.map((row) => `| ${row} |`).join('\n')}
+
+"Raw SQL" writes exactly the rows the store writes (the same columns, hash chain and JSON, computed before the clock starts)
+into a table made \`LIKE es_events INCLUDING ALL\` (the same defaults, constraints and indexes), with the store's own INSERT
+statement, one per append, in a transaction per append (BEGIN, INSERT, COMMIT). "Emmett" appends the same events with the
+same expected versions to its own tables in the same schema (a stored function per append, no hash chain). The writers are
+concurrent loops, each on its own invoices' streams; on the server each takes a connection of a pool of 10; on PGlite
+(one connection) "8 writers" are 8 concurrent callers whose transactions take turns. Emmett has no PGlite store.
+${
+  ladderRows.length
+    ? `
+Where the gap to raw SQL comes from: raw SQL variants that add the store's steps one at a time, values still precomputed
+(appends/s, and the ratio to the baseline). The store reads the stream's head (its last version and hash, for the expected
+version and the hash chain) in the append's transaction, then inserts, both as statements prepared once per connection; on the
+server it wakes other processes with a NOTIFY after the commit, coalesced (one in flight, one owed). Before this benchmark
+nothing was prepared and the NOTIFY was inside the transaction: that rung is kept to show what it cost. PGlite has no prepared
+statements through its API (the name is ignored) and no NOTIFY here.
+
+| store | writers | the INSERT alone, autocommit | BEGIN, INSERT, COMMIT (baseline) | the same, prepared | + a head read first, prepared | + NOTIFY after the commit (the store's steps) | the store's steps before: nothing prepared, NOTIFY inside | our event store |
+|---|---|---|---|---|---|---|---|---|
+${ladderRows.map((row) => `| ${row} |`).join('\n')}
+
+${gapLines.join('\n')}
+
+PostgreSQL serialises the commits of all transactions that NOTIFY (a global lock held through the commit's WAL flush), so with the
+NOTIFY inside the append's transaction concurrent appends committed one at a time (the "before" column with 8 writers).
+"The store's work in Node" is validating and normalising the events, the canonical JSON and sha256 of each event's hash, and the
+INSERT's JSON parameter. Tried and left out: skipping the head read for a head the store already knew (from its last read or append
+of the stream) with one INSERT guarded by the same check; that statement cost as much as the head read and the plain INSERT together
+(before the statements were prepared; on loopback, parsing and planning, not the round trip, are what a statement costs).
+`
+    : ''
+}
+${figuresComment(figures)}`,
+    );
+  },
+
+  async http() {
+    const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
+    const connections = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
+    const invoices = process.env.BENCH_HTTP_INVOICES ? Number(process.env.BENCH_HTTP_INVOICES) : undefined;
+    const results: HttpBenchResult[] = [];
+    for (const store of storesToRun()) {
+      console.log(`http: send to reminder handling for ${seconds} s with ${connections} connections on ${store}`);
+      results.push(await benchHttp({ store, databaseUrl: process.env.DATABASE_URL, seconds, connections, invoices }, (line) => console.log(line)));
+    }
+    const cells = (x: HttpRun) =>
+      [`${x.p50} ms`, `${x.p90} ms`, `${x.p99} ms`, `${x.max} ms`, `${fmt.int(x.non2xx)} / ${fmt.int(x.errors)}`, x.apiCpuMsPerRequest !== undefined ? `${x.apiCpuMsPerRequest.toFixed(2)} ms` : '—', `${x.loadCpuMsPerRequest.toFixed(2)} ms`];
+    const rows: string[] = [];
+    const figures: SummaryFigure[] = [];
+    for (const r of results) {
+      rows.push([storeName(r.store), 'POST /api/invoices/:n/reminder-case', `**${fmt.int(r.send.rps)}/s** (${fmt.ratio(r.send.rps, r.health.rps)}${r.ranOut ? '; ran out of invoices' : ''})`, ...cells(r.send)].join(' | '));
+      rows.push([storeName(r.store), 'GET /health (baseline)', `${fmt.int(r.health.rps)}/s`, ...cells(r.health)].join(' | '));
+      figures.push(
+        { figure: `Send to reminder handling over HTTP, ${storeName(r.store)}: requests/s`, ours: `${fmt.int(r.send.rps)}/s`, baseline: `GET /health: ${fmt.int(r.health.rps)}/s`, ratio: fmt.ratio(r.send.rps, r.health.rps), goal: '≥ 1,500/s', met: r.send.rps >= 1500 && r.send.non2xx === 0 },
+        { figure: `Send to reminder handling over HTTP, ${storeName(r.store)}: p99`, ours: `${r.send.p99} ms`, baseline: `GET /health: ${r.health.p99} ms`, ratio: fmt.ratio(r.send.p99, r.health.p99), goal: '< 25 ms', met: r.send.p99 < 25 && r.send.non2xx === 0 },
+      );
+    }
+    writeSection(
+      'http',
+      `## Commands over HTTP: send to reminder handling
+
+Command: \`${serverPrefix()}${benchEnv('BENCH_HTTP_SECONDS', 'BENCH_HTTP_CONNECTIONS', 'BENCH_HTTP_INVOICES', 'BENCH_CHILD_NODE_OPTIONS', 'BENCH_STORES')}pnpm bench http\` (${today()}; ${machine()}).
+The built API (\`apps/api/dist/main.js\`) in a process of its own, in a fresh schema (or data directory), with \`AMILI_SYNC=off\` (no partner: the outbox,
+polling and reconciliation are not loaded) and \`SEED_DEMO=0\`; a company registered and activated, then overdue invoices created with
+PUT (${results.map((r) => `${fmt.int(r.invoices)} on ${storeName(r.store)}`).join(', ')}; not measured; it warms the process up). autocannon 9 then drives each request for ${results[0].send.seconds.toFixed(0)} s at full speed with ${results[0].connections} connections (each sends its next
+request when the previous one is answered), every POST on the next fresh invoice; GET /health (the HTTP stack and one \`SELECT 1\`) with the same
+connections and time is the baseline, the ceiling of any request on this stack and machine. Goals (issue 8): at least 1,500/s with p99 under 25 ms on 2 cores.
+
+| store | request | requests/s (ratio to /health) | p50 | p90 | p99 | max | non-2xx / errors | API process CPU per request | load generator CPU per request |
+|---|---|---|---|---|---|---|---|---|---|
+${rows.map((row) => `| ${row} |`).join('\n')}
+
+A send reads the invoice's stream, decides with the domain's decider, appends with the expected version, and answers 201 once every
+read model has the new event (read-your-writes): the projections' transactions (invoice list, case view, audit trail, …) are part of
+each request's time. Latencies are autocannon's histogram (ms, whole milliseconds). CPU per request is user + system time over the run,
+from /proc: the API process, and this process (autocannon); the PostgreSQL server's own CPU is on the same two cores and not shown.
+${figuresComment(figures)}`,
+    );
+  },
+
+  async live() {
+    const rate = Number(process.env.BENCH_LIVE_RATE ?? 500);
+    const seconds = Number(process.env.BENCH_LIVE_SECONDS ?? 20);
+    const results: LiveBenchResult[] = [];
+    for (const store of storesToRun()) {
+      console.log(`live: ${rate} commands/s for ${seconds} s, append to SSE, on ${store}`);
+      results.push(await benchLive({ store, databaseUrl: process.env.DATABASE_URL, rate, seconds }, (line) => console.log(line)));
+    }
+    const p = (values: number[], q: number) => (values.length ? percentile(values, q) : NaN);
+    const figures: SummaryFigure[] = [];
+    const rows = results.map((r) => {
+      const sse99 = p(r.appendToSse, 99);
+      const ack99 = p(r.sendToAck, 99);
+      figures.push({ figure: `Live: appended → SSE client at ${fmt.int(r.rate)} commands/s, ${storeName(r.store)}: p99`, ours: `${sse99} ms`, baseline: `the command's HTTP round trip: ${ack99} ms`, ratio: fmt.ratio(sse99, ack99), goal: '< 100 ms', met: sse99 < 100 && r.missing === 0 });
+      return [
+        storeName(r.store),
+        `${fmt.int(r.sent)} at ${fmt.int(r.achievedRate)}/s (${fmt.int(r.non201)} not 201)`,
+        `**${p(r.appendToSse, 50)} ms / ${sse99} ms** (max ${Math.max(...r.appendToSse)} ms)`,
+        `${p(r.sendToAck, 50)} ms / ${ack99} ms`,
+        fmt.ratio(sse99, ack99),
+        `${p(r.appendToAck, 50)} ms / ${p(r.appendToAck, 99)} ms`,
+        `${p(r.healthUnderLoad, 50)} ms / ${p(r.healthUnderLoad, 99)} ms`,
+        `${fmt.int(r.missing)} missing; case.changed for ${fmt.int(r.caseMessages)}`,
+      ].join(' | ');
+    });
+    writeSection(
+      'live',
+      `## Live latency: from the append to an SSE client
+
+Command: \`${serverPrefix()}${benchEnv('BENCH_LIVE_RATE', 'BENCH_LIVE_SECONDS', 'BENCH_CHILD_NODE_OPTIONS', 'BENCH_STORES')}pnpm bench live\` (${today()}; ${machine()}).
+The API process as in the http benchmark; one SSE client on \`/api/events?access_token=…\`; "send to reminder handling" commands at a steady
+${fmt.int(rate)}/s for ${seconds} s, each on a fresh invoice, from an open-loop sender (command k leaves at start + k ÷ rate, answered or not; keep-alive
+connections). Goal (issue 8): p99 under 100 ms at 500 commands/s.
+
+| store | commands (rate reached) | appended → SSE, p50 / p99 | baseline: sent → 201, p50 / p99 | ratio (p99) | appended → 201, p50 / p99 | GET /health during the load, p50 / p99 | SSE messages |
+|---|---|---|---|---|---|---|---|
+${rows.map((row) => `| ${row} |`).join('\n')}
+
+Clock points, all this machine's wall clock in whole milliseconds: "appended" is the event's \`recorded_at\`, stamped by the event store just
+before its INSERT (read back from the log after the run), so the figure covers the commit, the projections picking the event up and
+committing every read model, loading the invoice's view and writing it to the stream; "SSE" is when this process had parsed the
+\`invoice.changed\` message whose view shows the new case; "sent" and "201" are this process writing the request and having the whole answer.
+The baseline is the command's own round trip, which includes the same append and the same wait for the read models; GET /health,
+probed every 20 ms during the load, is the HTTP stack's own latency under it (one \`SELECT 1\`).
+${figuresComment(figures)}`,
+    );
+  },
+
+  async summary() {
+    writeSection('summary', summaryMarkdown());
+    console.log('summary: collected from the sections of BENCHMARKS.md');
+  },
 };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
-  for (const name of names.length ? names : Object.keys(benchmarks)) {
+  // All of them, the summary last (it collects what the others wrote).
+  for (const name of names.length ? names : [...Object.keys(benchmarks).filter((n) => n !== 'summary'), 'summary']) {
     const run = benchmarks[name];
     if (!run) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}`);
     await run();

@@ -25,11 +25,11 @@ const user: Actor = { kind: 'user', id: 'bench-user' };
 const partner: Actor = { kind: 'partner', id: 'amili' };
 const bank: Actor = { kind: 'bank', id: 'bgmax' };
 
-type Step = (state: ReceivableState, n: number) => ReceivableCommand;
+export type Step = (state: ReceivableState, n: number) => ReceivableCommand;
 
 const at = (date: string, time = '09:00:00') => `${date}T${time}.000Z`;
 
-const invoiceOf = (n: number) => ({
+export const invoiceOf = (n: number) => ({
   invoiceNumber: `F${String(n).padStart(7, '0')}`,
   invoiceDate: '2026-09-01',
   dueDate: '2026-10-01',
@@ -46,7 +46,7 @@ const invoiceOf = (n: number) => ({
   },
 });
 
-const steps = {
+export const steps = {
   received: ((_, n) => ({ type: 'UpsertInvoice', now: at('2026-09-01', '08:00:00'), actor: user, data: { invoice: invoiceOf(n) } })) as Step,
   sent: ((_, n) => ({ type: 'SendToReminderHandling', now: at('2026-10-12'), actor: user, data: { caseId: `case-${n}`, companyActive: true } })) as Step,
   registered: ((_, n) => ({ type: 'RecordPartnerRegistration', now: at('2026-10-12', '09:05:00'), actor: partner, data: { caseId: `case-${n}`, partnerCaseId: `A-${n}` } })) as Step,
@@ -82,7 +82,7 @@ const organisationNumberOf = (c: number) => {
   return `${body.slice(0, 6)}-${body.slice(6)}${luhnCheckDigit(body)}`;
 };
 
-const metadataFor = (companyId: string, actor: Actor, now: string, extra: Record<string, unknown>) => ({
+export const metadataFor = (companyId: string, actor: Actor, now: string, extra: Record<string, unknown>) => ({
   ...extra,
   eventId: randomUUID(),
   actor,

@@ -1,0 +1,248 @@
+/**
+ * Appending (issue 8): our PostgresEventStore appending the events the API writes, one append per
+ * command with the expected version the command saw, against raw SQL inserts of exactly the same rows
+ * into an identical table (same columns, constraints and indexes; the values, hash chain and JSON
+ * computed ahead; the store's own INSERT statement, one per append, in a transaction per append), and
+ * against Emmett's PostgreSQL event store (`@event-driven-io/emmett-postgresql`) appending the same events
+ * with the same expected versions. With 1 writer and with 8 concurrent writers on distinct streams; on
+ * PGlite "8 writers" are 8 concurrent callers sharing its single connection. Emmett has no PGlite store.
+ *
+ * To say where the gap to raw SQL comes from, a ladder of raw SQL variants adds the store's steps one at a
+ * time, still with precomputed values: prepared statements, the head read before the INSERT, the NOTIFY after
+ * the commit (the store now), and the store before this benchmark (nothing prepared, the NOTIFY inside the
+ * transaction); what is left between the store's steps and the store is its work in Node (validating and
+ * normalising the events, the canonical JSON and sha256 of the hash chain, the JSON parameter).
+ *
+ * The contenders run in rounds, interleaved (ours, raw, Emmett, the ladder; again, starting one further on),
+ * each on fresh streams, after one unmeasured warm-up each; the figure is the median round.
+ */
+import { type PostgresEventStore as EmmettStore, getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
+import { EVENTS_TABLE, PostgresEventStore, type SqlClient, ensureSchema } from '@pm/event-store';
+import { connect, createLocation, dropLocation, type StoreLocation } from '../payments/store';
+import { fmt } from '../report';
+import { type RawAppend, type Workload, pathShape, plan, precompute } from './workload';
+
+export interface AppendBenchOptions {
+  store: 'pglite' | 'postgres';
+  databaseUrl?: string;
+  /** About this many events per measured run (rounded up to whole invoices). */
+  events: number;
+  writers: number[];
+  rounds: number;
+  /** Run the ladder of raw SQL variants too. */
+  ladder: boolean;
+}
+
+/** Contenders: ours, the raw SQL baseline, Emmett, and the rungs of the ladder. */
+export type Contender = 'ours' | 'raw' | 'emmett' | 'raw-autocommit' | 'raw-prepared' | 'raw+head' | 'raw+head+notify' | 'raw+head+notify-in-tx';
+
+export interface AppendRun {
+  contender: Contender;
+  writers: number;
+  appends: number;
+  events: number;
+  /** Wall time of each measured round. */
+  roundsMs: number[];
+  /** The median round. */
+  ms: number;
+}
+
+export interface AppendBenchResult {
+  store: 'pglite' | 'postgres';
+  invoices: number;
+  perInvoice: { appends: number; events: number };
+  rounds: number;
+  runs: AppendRun[];
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The store's single-stream INSERT (postgres-event-store.ts appendInTransaction), on another table. */
+const insertSql = (table: string) => `insert into ${table} (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
+       select $1, e.stream_version, e.event_id, e.type, e.data, e.metadata, $2::timestamptz, e.previous_hash, e.hash
+         from jsonb_to_recordset($3::jsonb)
+           as e(stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
+        order by e.stream_version
+       returning transaction_id, global_position`;
+/** The store's wake-up for other processes, after the commit, coalesced the same way (one in flight, one owed). */
+function coalescedNotify(sql: SqlClient): () => void {
+  let inFlight = false;
+  let again = false;
+  return () => {
+    if (inFlight) return void (again = true);
+    inFlight = true;
+    void (async () => {
+      do {
+        again = false;
+        await sql.query(`select set_config('synchronous_commit', 'off', true), pg_notify($1, '')`, ['es_appended']).catch(() => undefined);
+      } while (again);
+      inFlight = false;
+    })();
+  };
+}
+const headSql = (table: string) => `select stream_version, hash, transaction_id, global_position from ${table}
+        where stream_id = $1 order by stream_version desc limit 1`;
+
+type Appender = (writer: number, index: number) => Promise<unknown>;
+
+interface Contestant {
+  contender: Contender;
+  /** Prepares a run (unmeasured): returns the appender for that workload. */
+  prepare(workload: Workload): Appender;
+}
+
+/** Each writer makes its appends one after another; the writers run at once. */
+async function drive(workload: Workload, append: Appender): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    workload.writers.map(async (appends, w) => {
+      for (let i = 0; i < appends.length; i++) await append(w, i);
+    }),
+  );
+  return performance.now() - started;
+}
+
+function rawContestant(contender: Contender, sql: SqlClient, table: string): Contestant {
+  const insert = insertSql(table);
+  const head = headSql(table);
+  const notify = coalescedNotify(sql);
+  const args = (a: RawAppend) => [a.streamId, a.recordedAt, a.rowsJson];
+  // Prepared once per connection, as the store's own head read and INSERT are (the PostgreSQL server; PGlite ignores it).
+  const prepared = (statement: string) => ({ name: `${table}_${statement}` });
+  return {
+    contender,
+    prepare(workload) {
+      const raw = precompute(workload);
+      const at = (w: number, i: number) => raw[w][i];
+      switch (contender) {
+        case 'raw-autocommit':
+          return (w, i) => sql.query(insert, args(at(w, i)));
+        case 'raw':
+          return (w, i) => sql.transaction((tx) => tx.query(insert, args(at(w, i))));
+        case 'raw-prepared':
+          return (w, i) => sql.transaction((tx) => tx.query(insert, args(at(w, i)), prepared('insert')));
+        case 'raw+head':
+          return (w, i) =>
+            sql.transaction(async (tx) => {
+              await tx.query(head, [at(w, i).streamId], prepared('head'));
+              return tx.query(insert, args(at(w, i)), prepared('insert'));
+            });
+        case 'raw+head+notify':
+          return async (w, i) => {
+            const inserted = await sql.transaction(async (tx) => {
+              await tx.query(head, [at(w, i).streamId], prepared('head'));
+              return tx.query(insert, args(at(w, i)), prepared('insert'));
+            });
+            notify();
+            return inserted;
+          };
+        case 'raw+head+notify-in-tx':
+          // The store before this benchmark: statements not prepared, the NOTIFY inside the transaction.
+          return (w, i) =>
+            sql.transaction(async (tx) => {
+              await tx.query(head, [at(w, i).streamId]);
+              const inserted = await tx.query(insert, args(at(w, i)));
+              await tx.query('select pg_notify($1, $2)', ['es_appended', '']);
+              return inserted;
+            });
+        default:
+          throw new Error(`not a raw contender: ${contender}`);
+      }
+    },
+  };
+}
+
+function oursContestant(store: PostgresEventStore): Contestant {
+  return {
+    contender: 'ours',
+    prepare: (workload) => (w, i) => {
+      const { streamId, events, expectedVersion } = workload.writers[w][i];
+      return store.appendToStream(streamId, events, { expectedVersion });
+    },
+  };
+}
+
+function emmettContestant(store: EmmettStore): Contestant {
+  return {
+    contender: 'emmett',
+    prepare: (workload) => (w, i) => {
+      const { streamId, events, expectedVersion } = workload.writers[w][i];
+      return store.appendToStream(
+        streamId,
+        events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata })),
+        { expectedStreamVersion: BigInt(expectedVersion) },
+      );
+    },
+  };
+}
+
+/** The server's URL with the benchmark's schema first on the search_path (for Emmett, which opens its own pool). */
+export function withSearchPath(url: string, schema: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
+export async function benchAppend(options: AppendBenchOptions, log: (line: string) => void): Promise<AppendBenchResult> {
+  const perInvoice = pathShape();
+  const invoices = Math.max(Math.max(...options.writers), Math.ceil(options.events / perInvoice.events));
+  const location: StoreLocation = await createLocation(options.store, options.databaseUrl);
+  const sql = await connect(location);
+  const store = new PostgresEventStore(sql);
+  let emmett: EmmettStore | undefined;
+  try {
+    await ensureSchema(sql);
+    const contestants: Contestant[] = [oursContestant(store)];
+    const rawTables: Array<[Contender, string]> = [['raw', 'bench_raw_tx']];
+    if (options.store === 'postgres') {
+      emmett = getPostgreSQLEventStore(withSearchPath(options.databaseUrl!, (location as { schema: string }).schema));
+      await emmett.schema.migrate();
+      contestants.push(emmettContestant(emmett));
+    }
+    if (options.ladder) {
+      rawTables.push(['raw-autocommit', 'bench_raw_autocommit'], ['raw-prepared', 'bench_raw_prepared'], ['raw+head', 'bench_raw_head']);
+      if (options.store === 'postgres') rawTables.push(['raw+head+notify', 'bench_raw_head_notify'], ['raw+head+notify-in-tx', 'bench_raw_before']);
+    }
+    for (const [contender, table] of rawTables) {
+      // An identical table: the same columns, defaults, constraints and indexes as the store's.
+      await sql.query(`create table ${table} (like ${EVENTS_TABLE} including all)`);
+      contestants.splice(contender === 'raw' ? 1 : contestants.length, 0, rawContestant(contender, sql, table));
+    }
+
+    const runs: AppendRun[] = [];
+    for (const writers of options.writers) {
+      let tagged = 0;
+      const tag = (c: Contender) => `${c.replace(/[^a-z]/g, '')}${writers}w${tagged++}`;
+      // One unmeasured warm-up of each contender: the JIT, the connections, the first pages of each table.
+      for (const c of contestants) {
+        const warm = plan(Math.min(invoices, 200 * writers), writers, tag(c.contender));
+        await drive(warm, c.prepare(warm));
+      }
+      const byContender = new Map<Contender, number[]>(contestants.map((c) => [c.contender, []]));
+      let shape = { appends: 0, events: 0 };
+      for (let round = 0; round < options.rounds; round++) {
+        // Each round starts with the next contender, so none always runs first (or right after the same one).
+        for (const c of [...contestants.slice(round % contestants.length), ...contestants.slice(0, round % contestants.length)]) {
+          const workload = plan(invoices, writers, tag(c.contender));
+          shape = { appends: workload.appends, events: workload.events };
+          const append = c.prepare(workload);
+          const ms = await drive(workload, append);
+          byContender.get(c.contender)!.push(ms);
+          log(`  ${options.store}, ${writers} writer${writers > 1 ? 's' : ''}, round ${round + 1}: ${c.contender} ${fmt.int(workload.appends / (ms / 1000))} appends/s`);
+        }
+      }
+      for (const c of contestants) {
+        const roundsMs = byContender.get(c.contender)!;
+        runs.push({ contender: c.contender, writers, ...shape, roundsMs, ms: median(roundsMs) });
+      }
+    }
+    // Every append of ours must be in the log, with its chain intact as the API would read it back.
+    const { rows } = await sql.query<{ n: string }>(`select count(*) as n from ${EVENTS_TABLE}`);
+    const expected = runs.filter((r) => r.contender === 'ours').reduce((n, r) => n + r.events * options.rounds, 0);
+    if (Number(rows[0].n) < expected) throw new Error(`the log has ${rows[0].n} events, ${expected} were appended in the measured rounds`);
+    return { store: options.store, invoices, perInvoice, rounds: options.rounds, runs };
+  } finally {
+    await emmett?.close();
+    await store.close();
+    await sql.close();
+    await dropLocation(location);
+  }
+}

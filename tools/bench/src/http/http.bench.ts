@@ -1,0 +1,138 @@
+/**
+ * Commands over HTTP (issue 8): "send to reminder handling" end to end — POST /api/invoices/:n/reminder-case
+ * on the built API process, each request on a fresh overdue invoice, for a fixed time at full speed with
+ * autocannon (a fixed number of connections, each sending its next request when the previous one is
+ * answered). The command reads the invoice's stream, decides, appends with the expected version and
+ * answers once every read model has the new events (read-your-writes). Baseline in the same run: the same
+ * autocannon run against GET /health of the same process (the HTTP stack and one `SELECT 1`): the ceiling
+ * of what any request can do on this stack and machine.
+ */
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { fmt } from '../report';
+import { type ApiProcess, createInvoices, invoiceNumber, startApi } from './api-process';
+
+export interface HttpBenchOptions {
+  store: 'pglite' | 'postgres';
+  databaseUrl?: string;
+  seconds: number;
+  connections: number;
+  /** Invoices created before the run: the most sends the run can make. Default: twice what the PUTs' rate says the run needs. */
+  invoices?: number;
+}
+
+export interface HttpRun {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  /** CPU time of the API process per request (user + system), ms. */
+  apiCpuMsPerRequest?: number;
+  /** CPU time of this process (autocannon) per request, ms. */
+  loadCpuMsPerRequest: number;
+}
+
+export interface HttpBenchResult {
+  store: 'pglite' | 'postgres';
+  connections: number;
+  invoices: number;
+  health: HttpRun;
+  send: HttpRun;
+  /** The run stopped early: every created invoice had been sent. */
+  ranOut: boolean;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process in ms, from /proc (Linux); undefined elsewhere. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+async function run(api: ApiProcess, path: string, options: Omit<autocannon.Options, 'url'>, onStarted?: (instance: autocannon.Instance) => void): Promise<HttpRun> {
+  const cpuBefore = processCpuMs(api.pid);
+  const loadBefore = process.cpuUsage();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ ...options, url: `${api.url}${path}` }, (error, r) => (error ? reject(error as Error) : resolve(r)));
+    onStarted?.(instance);
+  });
+  const cpuAfter = processCpuMs(api.pid);
+  const load = process.cpuUsage(loadBefore);
+  const requests = result.requests.total;
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number((s as { count: number }).count)]));
+  return {
+    requests,
+    seconds: result.duration,
+    rps: requests / result.duration,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    statusCodes,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined ? { apiCpuMsPerRequest: (cpuAfter - cpuBefore) / requests } : {}),
+    loadCpuMsPerRequest: (load.user + load.system) / 1000 / requests,
+  };
+}
+
+const describe = (r: HttpRun) =>
+  `${fmt.int(r.rps)}/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${fmt.int(r.requests)} requests, non-2xx ${r.non2xx}, errors ${r.errors}${r.apiCpuMsPerRequest !== undefined ? `, API CPU ${r.apiCpuMsPerRequest.toFixed(2)} ms/request` : ''})`;
+
+export async function benchHttp(options: HttpBenchOptions, log: (line: string) => void): Promise<HttpBenchResult> {
+  const api = await startApi(options.store, options.databaseUrl, log);
+  try {
+    // The sends are commands much like the PUTs: a first batch of PUTs says how many invoices the run will need.
+    const first = Math.min(options.invoices ?? 1000, 1000);
+    const putRate = await createInvoices(api, first, log);
+    const invoices = options.invoices ?? Math.max(2000, Math.ceil(2 * putRate * options.seconds));
+    if (invoices > first) await createInvoices(api, invoices - first, log, first);
+
+    const health = await run(api, '/health', { connections: options.connections, duration: options.seconds, method: 'GET' });
+    log(`  GET /health (baseline): ${describe(health)}`);
+
+    let next = 0;
+    let ranOut = false;
+    let instance: autocannon.Instance | undefined;
+    const headers = { authorization: `Bearer ${api.token}` };
+    const send = await run(
+      api,
+      '/',
+      {
+        connections: options.connections,
+        duration: options.seconds,
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            // Each request on the next fresh invoice; the last `connections` invoices are the slack for the requests in flight when it stops.
+            setupRequest: (request) => {
+              if (next >= invoices - options.connections && !ranOut) {
+                ranOut = true;
+                setImmediate(() => instance?.stop());
+              }
+              return { ...request, path: `/api/invoices/${invoiceNumber(next++)}/reminder-case`, headers };
+            },
+          },
+        ],
+      },
+      (started) => (instance = started),
+    );
+    log(`  POST /api/invoices/:n/reminder-case: ${describe(send)}${ranOut ? ' (ran out of invoices: raise BENCH_HTTP_INVOICES)' : ''}`);
+    if (send.non2xx > 0) log(`  WARNING: ${send.non2xx} non-2xx answers: ${JSON.stringify(send.statusCodes)}\n${api.output.join('').slice(-2000)}`);
+    return { store: options.store, connections: options.connections, invoices, health, send, ranOut };
+  } finally {
+    await api.stop();
+  }
+}
