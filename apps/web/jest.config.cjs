@@ -10,4 +10,6 @@ module.exports = {
   moduleNameMapper: { '\\.css$': '<rootDir>/test/support/style-stub.cjs' },
   setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
   testMatch: ['<rootDir>/test/**/*.spec.tsx', '<rootDir>/test/**/*.spec.ts'],
+  // Typing with user-event in jsdom is slow; on 2 cores shared with the other packages' tests 5 s is too tight.
+  testTimeout: 20_000,
 };

@@ -170,6 +170,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     // Lost the lease (a stall longer than it lasts): the batch is left to the instance that took it over.
     if (!this.leases.holds(PROJECTIONS_LEASE)) throw new Error('This instance no longer holds the projections lease');
     const { at, changes } = await this.sql.transaction(async (tx) => {
+      // Not waiting for the WAL flush is safe here: the read model and its checkpoint are lost together in a
+      // server crash, and the events (committed durably by the append) are then projected again.
+      await tx.query('SET LOCAL synchronous_commit TO off');
       const checkpoint = await readCheckpoint(tx, projection.name, true);
       const fresh = comparePositions(events[0].globalPosition, checkpoint) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, checkpoint) > 0);
       if (fresh.length === 0) return { at: checkpoint, changes: [] as LiveChange[] };
@@ -204,6 +207,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     try {
       // One transaction: the others get every part or none, in order.
       await this.sql.transaction(async (tx) => {
+        await tx.query('SET LOCAL synchronous_commit TO off');
         for (const message of messages) await tx.query('SELECT pg_notify($1, $2)', [READ_MODELS_CHANNEL, JSON.stringify(message)]);
       });
     } catch (error) {
