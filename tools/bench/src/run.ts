@@ -340,7 +340,17 @@ ${figuresComment(figures)}`,
     const rows = results.map((r) => {
       const sse99 = p(r.appendToSse, 99);
       const ack99 = p(r.sendToAck, 99);
-      figures.push({ figure: `Live: appended → SSE client at ${fmt.int(r.rate)} commands/s, ${storeName(r.store)}: p99`, ours: `${sse99} ms`, baseline: `the command's HTTP round trip: ${ack99} ms`, ratio: fmt.ratio(sse99, ack99), goal: '< 100 ms', met: sse99 < 100 && r.missing === 0 });
+      // The goal is at that rate: when commands queue before their append (the API takes fewer a second), it was not met,
+      // however quick the part after the append is.
+      const sustained = ack99 < 1000;
+      figures.push({
+        figure: `Live: appended → SSE client at ${fmt.int(r.rate)} commands/s, ${storeName(r.store)}: p99`,
+        ours: sustained ? `${sse99} ms` : `${sse99} ms, but ${fmt.int(r.rate)}/s not sustained (commands waited up to ${fmt.ms(ack99)} for their answer)`,
+        baseline: `the command's HTTP round trip: ${ack99} ms`,
+        ratio: fmt.ratio(sse99, ack99),
+        goal: '< 100 ms',
+        met: sse99 < 100 && r.missing === 0 && sustained,
+      });
       return [
         storeName(r.store),
         `${fmt.int(r.sent)} at ${fmt.int(r.achievedRate)}/s (${fmt.int(r.non201)} not 201)`,
