@@ -3,10 +3,8 @@
  * support/crash-scenario.ts for what is checked, and what "exactly once" means for the partner's calls).
  * About a minute of load with five kills, so it fits CI; `pnpm soak` runs the same for longer.
  */
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { describeRun, runCrashLoad, verifyAfterCrashes } from '../support/crash-scenario';
-import { type System, activatedCompany, startSystem } from '../support/processes';
+import { type System, activatedCompany, startSystem, type FreshSchema, freshSchema } from '../support/processes';
 
 const url = process.env.DATABASE_URL;
 const ORG = '556036-0793';
@@ -24,14 +22,11 @@ else
     let system: System;
     let token: string;
     let databaseUrl: string;
-    const schema = `crash_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    let schema: FreshSchema | undefined;
 
     beforeAll(async () => {
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.end();
-      databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      schema = await freshSchema(url, 'crash');
+      databaseUrl = schema.databaseUrl;
       system = await startSystem({ databaseUrl });
       token = await activatedCompany(system, ORG);
       // A few lost answers too, so that retries under the same idempotency key happen even between the kills.
@@ -40,10 +35,7 @@ else
 
     afterAll(async () => {
       await system?.stop();
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
+      await schema?.drop();
     });
 
     it(`${KILLS} kill -9s during ${LOAD_MS / 1000} s of load: nothing acknowledged is lost, the read models converge, every partner call takes effect once`, async () => {

@@ -4,9 +4,7 @@
  * at the partner, nothing acknowledged is lost, and every case converges to the partner's truth within
  * a bounded time once the faults stop.
  */
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { type System, activatedCompany, invoice, startSystem, until } from '../support/processes';
+import { type System, activatedCompany, invoice, startSystem, until, type FreshSchema, freshSchema } from '../support/processes';
 
 const url = process.env.DATABASE_URL;
 const ORG = '556036-0793';
@@ -22,24 +20,18 @@ else
   describe('Partner faults on the PostgreSQL server', () => {
     let system: System;
     let token: string;
-    const schema = `sys_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    let schema: FreshSchema | undefined;
 
     beforeAll(async () => {
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.end();
-      const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      schema = await freshSchema(url, 'sys');
+      const databaseUrl = schema.databaseUrl;
       system = await startSystem({ databaseUrl });
       token = await activatedCompany(system, ORG);
     });
 
     afterAll(async () => {
       await system?.stop();
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
+      await schema?.drop();
     });
 
     it(`${CASES} cases through 30 % errors, duplicates, reordering, lost answers and a kill -9`, async () => {

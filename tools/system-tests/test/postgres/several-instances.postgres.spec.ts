@@ -5,9 +5,7 @@
  * instance that feeds the read models is killed with kill -9: another takes its work over within seconds
  * and nothing is lost; a graceful stop hands the work over at once. The partner gets each case once.
  */
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { type Program, type System, activatedCompany, invoice, startSystem, until } from '../support/processes';
+import { type Program, type System, activatedCompany, invoice, startSystem, until, type FreshSchema, freshSchema } from '../support/processes';
 
 const url = process.env.DATABASE_URL;
 const ORG = '556036-0793';
@@ -32,7 +30,7 @@ else
     let system: System;
     let token: string;
     let instances: Program[];
-    const schema = `sys_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    let schema: FreshSchema | undefined;
 
     const call = async (instance: Program, method: string, path: string, body?: unknown) => {
       const response = await fetch(instance.url + path, {
@@ -80,11 +78,8 @@ else
     }
 
     beforeAll(async () => {
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.end();
-      const databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      schema = await freshSchema(url, 'sys');
+      const databaseUrl = schema.databaseUrl;
       system = await startSystem({ databaseUrl, apiEnv: { LEASE_TTL_MS: String(TTL_MS), INSTANCE_ID: 'api-1' } });
       // Started together, as an orchestrator would.
       instances = [system.api, ...(await Promise.all([system.startAnotherApi({ INSTANCE_ID: 'api-2' }), system.startAnotherApi({ INSTANCE_ID: 'api-3' })]))];
@@ -94,10 +89,7 @@ else
     afterAll(async () => {
       for (const instance of instances ?? []) await instance.stop();
       await system?.stop();
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
+      await schema?.drop();
     });
 
     it('serves commands on every instance at once; each background job runs in exactly one; kill -9 moves the work within seconds', async () => {

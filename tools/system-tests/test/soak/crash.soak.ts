@@ -4,10 +4,8 @@
  * against one long-lived system, each round checked as in CI (nothing acknowledged lost, read models equal
  * to the fold of the log, every partner call taking effect once), then a summary. Not part of CI.
  */
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { type CheckResult, type LoadResult, describeRun, runCrashLoad, verifyAfterCrashes } from '../support/crash-scenario';
-import { type System, activatedCompany, startSystem } from '../support/processes';
+import { type System, activatedCompany, startSystem, type FreshSchema, freshSchema } from '../support/processes';
 
 const url = process.env.DATABASE_URL;
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -18,25 +16,18 @@ const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 4);
 describe(`Soak: kill -9 under load for ${MINUTES} minutes`, () => {
   let system: System | undefined;
   let databaseUrl: string;
-  const schema = `soak_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  let schema: FreshSchema | undefined;
 
   afterAll(async () => {
     await system?.stop();
-    if (!url) return;
-    const admin = new Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await schema?.drop();
   });
 
   it('keeps every promise round after round', async () => {
     if (!url) throw new Error('pnpm soak needs DATABASE_URL, e.g. DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test pnpm soak');
     if (!(MINUTES > 0)) throw new Error(`SOAK_MINUTES must be a positive number of minutes, got "${process.env.SOAK_MINUTES}"`);
-    const admin = new Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    databaseUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    schema = await freshSchema(url, 'soak');
+    databaseUrl = schema.databaseUrl;
     system = await startSystem({ databaseUrl });
     const token = await activatedCompany(system, '556036-0793');
     await system.partner('POST', '/_sandbox/faults', { loseResponseRate: 0.05 });

@@ -9,8 +9,40 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { companyIdFor, signToken } from '@pm/api';
+import { Client } from 'pg';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
+
+/** Runs one statement as the server's admin connection (schema creation and removal). */
+async function adminQuery(url: string, statement: string): Promise<void> {
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A schema of its own on the PostgreSQL server at `url`, so suites on one server never meet: `databaseUrl`
+ * puts every connection of the API into it; `drop()` removes it with everything in it.
+ */
+export interface FreshSchema {
+  schema: string;
+  databaseUrl: string;
+  drop(): Promise<void>;
+}
+
+export async function freshSchema(url: string, prefix: string): Promise<FreshSchema> {
+  const schema = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  await adminQuery(url, `CREATE SCHEMA ${schema}`);
+  return {
+    schema,
+    databaseUrl: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    drop: () => adminQuery(url, `DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+  };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
