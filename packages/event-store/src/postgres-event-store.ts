@@ -15,8 +15,10 @@
  * without waiting for its own flush, it wakes listeners just as well; a process that dies between its commit
  * and the NOTIFY leaves the others to their poll (`pollIntervalMs`).
  *
- * The head read and the INSERT of `appendToStream` are prepared statements (once per connection): on a local
- * server, parsing and planning them cost more than their round trips.
+ * An append to a new stream, or to one whose head this store read or wrote lately (a command reads its
+ * stream before it decides), is a single INSERT: one round trip, atomic on its own (see StreamHeads).
+ * Otherwise the head is read first, in the INSERT's transaction. Both statements are prepared (once per
+ * connection): on a local server, parsing and planning them cost more than their round trips.
  */
 import {
   DuplicateEventIdError,
@@ -27,6 +29,7 @@ import {
   resolvePriorAppend,
   resolvePriorAppends,
 } from './append-rules';
+import { randomUUID } from 'node:crypto';
 import { computeEventHash } from './hash-chain';
 import {
   type AppendResult,
@@ -45,6 +48,7 @@ import {
   WrongExpectedVersionError,
 } from './port';
 import { type SqlClient, type SqlExecutor } from './sql/sql-client';
+import { type StreamHead, StreamHeads } from './stream-heads';
 import { type CatchUpTiming, Listeners, SubscriptionSet, startCatchUpSubscription } from './subscription';
 
 export const EVENTS_TABLE = 'es_events';
@@ -58,7 +62,7 @@ const MIGRATION_LOCK_KEY = '7201526384';
  * The wake-up for other processes, in a statement of its own (its own transaction): a NOTIFY gives its
  * transaction an id, so its commit would wait for a WAL flush; it carries no data, so it need not.
  */
-const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true), pg_notify($1, '')`;
+const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`;
 /** 'any' appends retry when a concurrent writer takes their version; each round at least one writer wins. */
 const MAX_ANY_ATTEMPTS = 25;
 
@@ -188,6 +192,10 @@ export class PostgresEventStore implements EventStore {
   /** The NOTIFY in flight, and whether an append committed since it was sent (so one more is owed). */
   private notifying: Promise<void> | undefined;
   private notifyAgain = false;
+  /** Heads of streams read or written lately: an append expecting one of them needs no head read (see StreamHeads). */
+  private readonly heads = new StreamHeads();
+  /** Sent with this store's NOTIFYs, so its own subscriptions (already woken in-process) ignore them. */
+  private readonly notifier = randomUUID();
 
   constructor(
     private readonly client: SqlClient,
@@ -204,15 +212,22 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string): Promise<ReadStreamResult> {
     const { rows } = await this.client.query<EventRow>(`select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = $1 order by stream_version`, [streamId]);
-    return { events: rows.map(toStoredEvent), version: rows[rows.length - 1]?.stream_version ?? 0 };
+    const last = rows[rows.length - 1];
+    if (last) this.heads.set(streamId, { version: last.stream_version, hash: last.hash });
+    return { events: rows.map(toStoredEvent), version: last?.stream_version ?? 0 };
   }
 
   async appendToStream(streamId: string, newEvents: readonly NewEvent[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
     const events = prepareEvents(newEvents);
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.client.transaction((tx) => this.appendInTransaction(tx, streamId, events, expectedVersion));
-        if (events.length > 0) {
+        // The head the caller expects is known (it read the stream, or it is new): one INSERT, atomic on its own.
+        const head = events.length > 0 ? this.knownHead(streamId, expectedVersion) : undefined;
+        const { result, written } = head
+          ? await this.insertEvents(this.client, streamId, head, events)
+          : await this.client.transaction((tx) => this.appendInTransaction(tx, streamId, events, expectedVersion));
+        if (written) {
+          this.heads.set(streamId, written);
           this.appended.emit();
           this.wakeUps.emit();
           this.notifyOtherProcesses();
@@ -221,6 +236,7 @@ export class PostgresEventStore implements EventStore {
       } catch (error) {
         // A concurrent writer committed this version first (we waited on its unique index entry).
         const versionTaken = isUniqueViolation(error, STREAM_VERSION_UNIQUE);
+        if (versionTaken) this.heads.forget(streamId);
         if (versionTaken && expectedVersion === 'any' && attempt < MAX_ANY_ATTEMPTS) continue;
         const idTaken = isUniqueViolation(error, EVENT_ID_UNIQUE);
         if (!versionTaken && !idTaken && !(error instanceof WrongExpectedVersionError)) throw error;
@@ -232,6 +248,15 @@ export class PostgresEventStore implements EventStore {
         throw error;
       }
     }
+  }
+
+  /** The head an append expecting `expected` builds on, when it is known without reading: a new stream, or one read lately. */
+  private knownHead(streamId: string, expected: ExpectedVersion): StreamHead | undefined {
+    if (expected === 'any') return undefined;
+    const version = expected === 'no_stream' ? 0 : expected;
+    if (version === 0) return { version: 0, hash: '' };
+    const head = this.heads.get(streamId);
+    return head?.version === version ? head : undefined;
   }
 
   async readStreams(streamIds: readonly string[]): Promise<Map<string, ReadStreamResult>> {
@@ -248,6 +273,7 @@ export class PostgresEventStore implements EventStore {
       stream.events.push(toStoredEvent(row));
       stream.version = row.stream_version;
     }
+    for (const [streamId, { events, version }] of result) if (version > 0) this.heads.set(streamId, { version, hash: events[events.length - 1]!.hash });
     return result;
   }
 
@@ -315,7 +341,8 @@ export class PostgresEventStore implements EventStore {
   subscribe(options: SubscribeOptions): Subscription {
     // Other processes' appends arrive by NOTIFY on a server; PGlite lives in this process, where onAppended suffices.
     if (this.client.kind === 'postgres') {
-      this.listening ??= this.client.listen(APPENDED_CHANNEL, () => this.wakeUps.emit()).catch((error: unknown) => {
+      // Its own NOTIFYs it ignores: its subscriptions were woken in-process when the append committed.
+      this.listening ??= this.client.listen(APPENDED_CHANNEL, (payload) => payload !== this.notifier && this.wakeUps.emit()).catch((error: unknown) => {
         console.warn('[event-store] LISTEN failed; subscriptions rely on polling:', error);
         return undefined;
       });
@@ -352,7 +379,7 @@ export class PostgresEventStore implements EventStore {
       for (;;) {
         this.notifyAgain = false;
         try {
-          await this.client.query(NOTIFY_SQL, [APPENDED_CHANNEL]);
+          await this.client.query(NOTIFY_SQL, [APPENDED_CHANNEL, this.notifier]);
         } catch (error) {
           console.warn('[event-store] NOTIFY failed; other processes will see the append when they poll:', (error as Error).message);
         }
@@ -365,8 +392,13 @@ export class PostgresEventStore implements EventStore {
     this.notifying = send();
   }
 
-  private async appendInTransaction(tx: SqlExecutor, streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
-    // The two statements of every append are prepared once per connection (see QueryOptions.name).
+  private async appendInTransaction(
+    tx: SqlExecutor,
+    streamId: string,
+    events: NewEvent[],
+    expectedVersion: ExpectedVersion,
+  ): Promise<{ result: AppendResult; written?: StreamHead }> {
+    // Both statements of every append are prepared once per connection (see QueryOptions.name).
     const { rows: heads } = await tx.query<{ stream_version: number; hash: string; transaction_id: string; global_position: string }>(
       `select stream_version, hash, transaction_id, global_position from ${EVENTS_TABLE}
         where stream_id = $1 order by stream_version desc limit 1`,
@@ -376,18 +408,25 @@ export class PostgresEventStore implements EventStore {
     const head = heads[0];
     const version = head?.stream_version ?? 0;
     if (!isExpectedVersion(expectedVersion, version)) throw new WrongExpectedVersionError(streamId, expectedVersion, version);
-    if (events.length === 0) return { nextVersion: version, lastPosition: head ? toPosition(head) : START };
+    if (events.length === 0) return { result: { nextVersion: version, lastPosition: head ? toPosition(head) : START } };
+    return this.insertEvents(tx, streamId, { version, hash: head?.hash ?? '' }, events);
+  }
 
+  /**
+   * Inserts `events` after `head` in one statement; a version someone else took fails on the unique index.
+   * Returns the stream's new head as well, for the caller to remember once it has committed.
+   */
+  private async insertEvents(executor: SqlExecutor, streamId: string, head: StreamHead, events: NewEvent[]): Promise<{ result: AppendResult; written: StreamHead }> {
     const recordedAt = new Date().toISOString();
-    let previousHash = head?.hash ?? '';
+    let previousHash = head.hash;
     const rows = events.map((event, i) => {
-      const unhashed = { ...event, streamId, streamVersion: version + i + 1, recordedAt, previousHash };
+      const unhashed = { ...event, streamId, streamVersion: head.version + i + 1, recordedAt, previousHash };
       previousHash = computeEventHash(unhashed);
       const { type, data, metadata } = event;
       return { stream_version: unhashed.streamVersion, event_id: metadata.eventId, type, data, metadata, previous_hash: unhashed.previousHash, hash: previousHash };
     });
     // One parameter for the whole batch (no 65535-parameter limit); ORDER BY assigns global positions in version order.
-    const { rows: inserted } = await tx.query<{ transaction_id: string; global_position: string }>(
+    const { rows: inserted } = await executor.query<{ transaction_id: string; global_position: string }>(
       `insert into ${EVENTS_TABLE} (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
        select $1, e.stream_version, e.event_id, e.type, e.data, e.metadata, $2::timestamptz, e.previous_hash, e.hash
          from jsonb_to_recordset($3::jsonb)
@@ -398,7 +437,8 @@ export class PostgresEventStore implements EventStore {
       { name: 'es_append_to_stream' },
     );
     const last = inserted.map(toPosition).reduce((a, b) => (b.prepare > a.prepare ? b : a));
-    return { nextVersion: version + events.length, lastPosition: last };
+    const nextVersion = head.version + events.length;
+    return { result: { nextVersion, lastPosition: last }, written: { version: nextVersion, hash: previousHash } };
   }
 
   private async appendManyInTransaction(

@@ -3,7 +3,7 @@
  * representation and transactions, the schema, JSONB round trips and tampering with rows behind the store.
  */
 import { verifyStreamChain, computeEventHash } from '../hash-chain';
-import { EVENTS_TABLE, type PostgresEventStore, ensureSchema } from '../postgres-event-store';
+import { EVENTS_TABLE, PostgresEventStore, ensureSchema } from '../postgres-event-store';
 import { type SqlClient } from '../sql/sql-client';
 import { newEvent } from './helpers';
 
@@ -89,6 +89,60 @@ export function runSqlEventStoreTests(name: string, harness: SqlEventStoreHarnes
       await seed();
       await client.query(`delete from ${EVENTS_TABLE} where stream_id = 's' and stream_version = 2`);
       expect(verifyStreamChain(await read())).toEqual([expect.objectContaining({ kind: 'missing', streamId: 's', streamVersion: 2 })]);
+    });
+
+    describe('appending to a head it knows', () => {
+      /** `client()` with every statement and transaction it is asked for written down. */
+      function recorded() {
+        const inner = harness.client();
+        const log: string[] = [];
+        const sql: SqlClient = {
+          kind: inner.kind,
+          query: (text, params, options) => (log.push(/pg_notify/.test(text) ? 'notify' : text.trim().split(/\s+/)[0]!.toLowerCase()), inner.query(text, params, options)),
+          transaction: (fn) => (log.push('transaction'), inner.transaction(fn)),
+          listen: (channel, onNotify) => inner.listen(channel, onNotify),
+          close: async () => undefined,
+        };
+        return { store: new PostgresEventStore(sql), log };
+      }
+
+      it('appends to a new stream, and after reading a stream, with a single INSERT', async () => {
+        const { store: counted, log } = recorded();
+        try {
+          await counted.appendToStream('known', [newEvent('E1')], { expectedVersion: 'no_stream' });
+          await counted.appendToStream('known', [newEvent('E2'), newEvent('E3')], { expectedVersion: 1 });
+          const { version } = await counted.readStream('known');
+          await store.appendToStream('known', [newEvent('E4')], { expectedVersion: version }); // another process meanwhile
+          const reread = await counted.readStream('known');
+          await counted.appendToStream('known', [newEvent('E5')], { expectedVersion: reread.version });
+          // The NOTIFYs that wake other processes (server only) are sent after the append, not part of it.
+          expect(log.filter((statement) => statement !== 'notify')).toEqual(['insert', 'insert', 'select', 'select', 'insert']);
+          const { events } = await store.readStream('known');
+          expect(events.map((e) => e.type)).toEqual(['E1', 'E2', 'E3', 'E4', 'E5']);
+          expect(verifyStreamChain(events)).toEqual([]);
+        } finally {
+          await counted.close();
+        }
+      });
+
+      it('refuses an append on a head that another writer moved, storing nothing, and then appends on the fresh one', async () => {
+        const { store: stale, log } = recorded();
+        try {
+          await stale.appendToStream('moved', [newEvent('E1')], { expectedVersion: 'no_stream' });
+          await store.appendToStream('moved', [newEvent('E2')], { expectedVersion: 1 });
+          await expect(stale.appendToStream('moved', [newEvent('Lost')], { expectedVersion: 1 })).rejects.toMatchObject({ name: 'WrongExpectedVersionError', actual: 2 });
+          expect((await store.readStream('moved')).events.map((e) => e.type)).toEqual(['E1', 'E2']);
+          // The refused head is forgotten: the next append reads the head in its transaction.
+          log.length = 0;
+          await stale.appendToStream('moved', [newEvent('E3')], { expectedVersion: 2 });
+          expect(log).toContain('transaction');
+          const { events } = await store.readStream('moved');
+          expect(events.map((e) => e.type)).toEqual(['E1', 'E2', 'E3']);
+          expect(verifyStreamChain(events)).toEqual([]);
+        } finally {
+          await stale.close();
+        }
+      });
     });
 
     it('detects swapped events', async () => {
