@@ -17,7 +17,7 @@
  *
  * An append to a new stream, or to one whose head this store read or wrote lately (a command reads its
  * stream before it decides), is a single INSERT: one round trip, atomic on its own (see StreamHeads).
- * Otherwise the head is read first, in the INSERT's transaction. Both statements are prepared (once per
+ * Otherwise the head is read first, in the INSERT's transaction. The hot statements are prepared (once per
  * connection): on a local server, parsing and planning them cost more than their round trips.
  */
 import {
@@ -174,6 +174,7 @@ export async function readAllIn(executor: SqlExecutor, { after = START, limit, t
       order by transaction_id, global_position
       limit $3`,
     params,
+    { prepare: true },
   );
   return rows.map(toStoredEvent);
 }
@@ -211,7 +212,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string): Promise<ReadStreamResult> {
-    const { rows } = await this.client.query<EventRow>(`select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = $1 order by stream_version`, [streamId]);
+    const { rows } = await this.client.query<EventRow>(`select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = $1 order by stream_version`, [streamId], {
+      prepare: true,
+    });
     const last = rows[rows.length - 1];
     if (last) this.heads.set(streamId, { version: last.stream_version, hash: last.hash });
     return { events: rows.map(toStoredEvent), version: last?.stream_version ?? 0 };
@@ -267,6 +270,7 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.client.query<EventRow>(
       `select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = any($1::text[]) order by stream_id, stream_version`,
       [unique],
+      { prepare: true },
     );
     for (const row of rows) {
       const stream = result.get(row.stream_id)!;
@@ -398,12 +402,12 @@ export class PostgresEventStore implements EventStore {
     events: NewEvent[],
     expectedVersion: ExpectedVersion,
   ): Promise<{ result: AppendResult; written?: StreamHead }> {
-    // Both statements of every append are prepared once per connection (see QueryOptions.name).
+    // Both statements of every append are prepared once per connection (see QueryOptions.prepare).
     const { rows: heads } = await tx.query<{ stream_version: number; hash: string; transaction_id: string; global_position: string }>(
       `select stream_version, hash, transaction_id, global_position from ${EVENTS_TABLE}
         where stream_id = $1 order by stream_version desc limit 1`,
       [streamId],
-      { name: 'es_stream_head' },
+      { prepare: true },
     );
     const head = heads[0];
     const version = head?.stream_version ?? 0;
@@ -434,7 +438,7 @@ export class PostgresEventStore implements EventStore {
         order by e.stream_version
        returning transaction_id, global_position`,
       [streamId, recordedAt, JSON.stringify(rows)],
-      { name: 'es_append_to_stream' },
+      { prepare: true },
     );
     const last = inserted.map(toPosition).reduce((a, b) => (b.prepare > a.prepare ? b : a));
     const nextVersion = head.version + events.length;

@@ -67,6 +67,7 @@ export class AuditTrailProjection implements Projection {
          occurred_at text, recorded_at text, previous_hash text, hash text)
        ON CONFLICT (event_id) DO NOTHING`,
       [JSON.stringify(rows)],
+      { prepare: true },
     );
     return [];
   }

@@ -115,6 +115,34 @@ describe('PostgreSQL adapter', () => {
     });
   });
 
+  describe('prepared statements', () => {
+    it('prepares a statement once per connection, and plans it again for the tables search_path names', async () => {
+      const single = createPgClient(url, { max: 1 }); // one connection: the statement is prepared on it once
+      const schemas = ['prep_a', 'prep_b'].map((name) => `${name}_${process.pid}`);
+      try {
+        for (const [i, schema] of schemas.entries()) {
+          await single.query(`create schema ${schema}`);
+          await single.query(`create table ${schema}.probe (n int)`);
+          await single.query(`insert into ${schema}.probe values (${i + 1})`);
+        }
+        const text = 'select n from probe where n > $1';
+        const seen = await single.transaction(async (tx) => {
+          const rows: number[] = [];
+          for (const schema of [schemas[0], schemas[1], schemas[0]]) {
+            await tx.query(`set local search_path to ${schema}`);
+            rows.push(...(await tx.query<{ n: number }>(text, [0], { prepare: true })).rows.map((r) => r.n));
+          }
+          const { rows: prepared } = await tx.query<{ statement: string }>('select statement from pg_prepared_statements');
+          return { rows, prepared: prepared.filter((p) => p.statement === text).length };
+        });
+        expect(seen).toEqual({ rows: [1, 2, 1], prepared: 1 });
+      } finally {
+        for (const schema of schemas) await single.query(`drop schema if exists ${schema} cascade`);
+        await single.close();
+      }
+    });
+  });
+
   describe('NOTIFY after the commit', () => {
     it('wakes another process for every commit of many concurrent appends, coalescing the NOTIFYs', async () => {
       await client.query('truncate es_events restart identity');

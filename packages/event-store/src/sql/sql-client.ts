@@ -12,6 +12,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -22,11 +23,23 @@ export interface QueryResult<R> {
 
 export interface QueryOptions {
   /**
-   * Prepares the statement once per connection under this name and reuses it (PostgreSQL server; PGlite
-   * ignores it): parsing and planning a statement costs more than its round trip on a local server. One name
-   * per statement text; for hot statements of constant text only (each name stays prepared on every connection).
+   * Prepares the statement once per connection (under a name derived from its text) and reuses it
+   * (PostgreSQL server; PGlite ignores it): parsing and planning a statement costs more than its round trip
+   * on a local server. For hot statements of constant text only: each stays prepared on every connection.
+   * PostgreSQL plans a prepared statement again when the tables it uses change or `search_path` does.
    */
-  name?: string;
+  prepare?: boolean;
+}
+
+const statementNames = new Map<string, string>();
+/** The same text, the same name, on every connection (the hash keeps names short and within 63 bytes). */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `pm_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 export interface SqlExecutor {
@@ -85,7 +98,7 @@ export function createPgClient(connectionString: string, options: PgClientOption
   const listeners = new Set<() => Promise<void>>();
 
   const run = async <R>(target: pg.Pool | pg.PoolClient, text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>> => {
-    const result = options?.name ? await target.query({ name: options.name, text, values: params }) : await target.query(text, params);
+    const result = options?.prepare ? await target.query({ name: statementName(text), text, values: params }) : await target.query(text, params);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
   };
 

@@ -108,7 +108,7 @@ function rawContestant(contender: Contender, sql: SqlClient, table: string): Con
   const notify = coalescedNotify(sql);
   const args = (a: RawAppend) => [a.streamId, a.recordedAt, a.rowsJson];
   // Prepared once per connection, as the store's own head read and INSERT are (the PostgreSQL server; PGlite ignores it).
-  const prepared = (statement: string) => ({ name: `${table}_${statement}` });
+  const prepared = { prepare: true };
   return {
     contender,
     prepare(workload) {
@@ -120,18 +120,18 @@ function rawContestant(contender: Contender, sql: SqlClient, table: string): Con
         case 'raw':
           return (w, i) => sql.transaction((tx) => tx.query(insert, args(at(w, i))));
         case 'raw-prepared':
-          return (w, i) => sql.transaction((tx) => tx.query(insert, args(at(w, i)), prepared('insert')));
+          return (w, i) => sql.transaction((tx) => tx.query(insert, args(at(w, i)), prepared));
         case 'raw+head':
           return (w, i) =>
             sql.transaction(async (tx) => {
-              await tx.query(head, [at(w, i).streamId], prepared('head'));
-              return tx.query(insert, args(at(w, i)), prepared('insert'));
+              await tx.query(head, [at(w, i).streamId], prepared);
+              return tx.query(insert, args(at(w, i)), prepared);
             });
         case 'raw+head+notify':
           return async (w, i) => {
             const inserted = await sql.transaction(async (tx) => {
-              await tx.query(head, [at(w, i).streamId], prepared('head'));
-              return tx.query(insert, args(at(w, i)), prepared('insert'));
+              await tx.query(head, [at(w, i).streamId], prepared);
+              return tx.query(insert, args(at(w, i)), prepared);
             });
             notify();
             return inserted;

@@ -8,7 +8,7 @@
  * of what any request can do on this stack and machine.
  */
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fmt } from '../report';
 import { type ApiProcess, createInvoices, invoiceNumber, startApi } from './api-process';
 
@@ -34,6 +34,8 @@ export interface HttpRun {
   statusCodes: Record<string, number>;
   /** CPU time of the API process per request (user + system), ms. */
   apiCpuMsPerRequest?: number;
+  /** CPU time of the PostgreSQL server's processes per request, ms (when the server runs on this machine). */
+  serverCpuMsPerRequest?: number;
   /** CPU time of this process (autocannon) per request, ms. */
   loadCpuMsPerRequest: number;
 }
@@ -60,14 +62,38 @@ export function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/** User + system CPU time of every PostgreSQL server process on this machine, ms; undefined when there is none (or no /proc). */
+export function postgresCpuMs(): number | undefined {
+  let total: number | undefined;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total = (total ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
 async function run(api: ApiProcess, path: string, options: Omit<autocannon.Options, 'url'>, onStarted?: (instance: autocannon.Instance) => void): Promise<HttpRun> {
   const cpuBefore = processCpuMs(api.pid);
+  const serverBefore = api.store === 'postgres' ? postgresCpuMs() : undefined;
   const loadBefore = process.cpuUsage();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ ...options, url: `${api.url}${path}` }, (error, r) => (error ? reject(error as Error) : resolve(r)));
     onStarted?.(instance);
   });
   const cpuAfter = processCpuMs(api.pid);
+  const serverAfter = serverBefore !== undefined ? postgresCpuMs() : undefined;
   const load = process.cpuUsage(loadBefore);
   const requests = result.requests.total;
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number((s as { count: number }).count)]));
@@ -83,12 +109,15 @@ async function run(api: ApiProcess, path: string, options: Omit<autocannon.Optio
     errors: result.errors,
     statusCodes,
     ...(cpuBefore !== undefined && cpuAfter !== undefined ? { apiCpuMsPerRequest: (cpuAfter - cpuBefore) / requests } : {}),
+    ...(serverBefore !== undefined && serverAfter !== undefined ? { serverCpuMsPerRequest: (serverAfter - serverBefore) / requests } : {}),
     loadCpuMsPerRequest: (load.user + load.system) / 1000 / requests,
   };
 }
 
 const describe = (r: HttpRun) =>
-  `${fmt.int(r.rps)}/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${fmt.int(r.requests)} requests, non-2xx ${r.non2xx}, errors ${r.errors}${r.apiCpuMsPerRequest !== undefined ? `, API CPU ${r.apiCpuMsPerRequest.toFixed(2)} ms/request` : ''})`;
+  `${fmt.int(r.rps)}/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${fmt.int(r.requests)} requests, non-2xx ${r.non2xx}, errors ${r.errors}${r.apiCpuMsPerRequest !== undefined ? `, API CPU ${r.apiCpuMsPerRequest.toFixed(2)} ms/request` : ''}${
+    r.serverCpuMsPerRequest !== undefined ? `, PostgreSQL CPU ${r.serverCpuMsPerRequest.toFixed(2)} ms/request` : ''
+  })`;
 
 export async function benchHttp(options: HttpBenchOptions, log: (line: string) => void): Promise<HttpBenchResult> {
   const api = await startApi(options.store, options.databaseUrl, log);

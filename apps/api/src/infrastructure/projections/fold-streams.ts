@@ -19,7 +19,7 @@ export async function foldStreams<S, E extends DomainEvent>(
   }
   const result = new Map<string, { state: S; last: StoredEvent; events: StoredEvent[] }>();
   if (byStream.size === 0) return result;
-  const { rows } = await tx.query<{ stream_id: string; state: S | string }>(stateQuery, [[...byStream.keys()]]);
+  const { rows } = await tx.query<{ stream_id: string; state: S | string }>(stateQuery, [[...byStream.keys()]], { prepare: true });
   const known = new Map(rows.map((row) => [row.stream_id, typeof row.state === 'string' ? (JSON.parse(row.state) as S) : row.state]));
   for (const [streamId, streamEvents] of byStream) {
     let state = known.get(streamId) ?? decider.initialState();

@@ -15,7 +15,7 @@ import { type EventStore, type GlobalPosition, type SqlClient, type SqlExecutor,
 import { randomUUID } from 'node:crypto';
 import { countEvents, sqlEventLog } from '../database/event-log';
 import { type Projection } from './projection';
-import { ensureProjectionSchemas, readCheckpoint, writeCheckpoint } from './projection-runner';
+import { ensureProjectionSchemas, readCheckpoints, writeCheckpoint } from './projection-runner';
 
 export const REBUILDS_TABLE = 'rm_rebuilds';
 const STALE_AFTER = "interval '30 seconds'";
@@ -318,7 +318,7 @@ export class ProjectionRebuild {
   private async switchOver(projections: Projection[], runId: string, live: string, batchSize: number): Promise<number> {
     const names = projections.map((p) => p.name);
     return this.sql.transaction(async (tx) => {
-      for (const name of names) await readCheckpoint(tx, name, true);
+      await readCheckpoints(tx, names, true);
       const { rows } = await tx.query<{ projection: string; c: string; p: string }>(
         `SELECT projection, position_commit::text AS c, position_prepare::text AS p FROM ${REBUILDS_TABLE} WHERE projection = ANY($1::text[]) AND run_id = $2`,
         [names, runId],

@@ -1,9 +1,10 @@
 /**
  * Runs the projections as checkpointed consumers of the event store. One catch-up subscription reads the
  * log once for all of them (each event is read and decoded once, not once per read model) and hands
- * each batch to every projection that has not seen it yet; a projection's part of the batch and its
- * checkpoint are written in one transaction, and only after the commit are live clients told. A
- * projection that fails holds the batch back (it is retried); those that committed it skip it then.
+ * each batch to every projection that has not seen it yet. Their parts of the batch and their checkpoints
+ * are written in one transaction, and only after the commit are live clients told. When that transaction
+ * fails, the batch goes to each projection in a transaction of its own: one that fails holds the batch
+ * back (it is retried), and those that committed it skip it then.
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
@@ -33,23 +34,37 @@ export const CHECKPOINT_SCHEMA = `
     updated_at timestamptz NOT NULL DEFAULT now()
   )`;
 
-/** A projection's checkpoint; `forUpdate` locks its row until the transaction ends (see ProjectionRunner.feed). */
-export async function readCheckpoint(sql: SqlExecutor, name: string, forUpdate = false): Promise<GlobalPosition> {
-  const { rows } = await sql.query<{ c: string; p: string }>(
-    `SELECT position_commit::text AS c, position_prepare::text AS p FROM rm_checkpoints WHERE projection = $1${forUpdate ? ' FOR UPDATE' : ''}`,
-    [name],
+/**
+ * The projections' checkpoints, in one statement (START for one without a row). `forUpdate` locks their rows
+ * until the transaction ends (see ProjectionRunner.feedTogether), in the order of their names: everyone who
+ * locks several takes them in that order, so two such transactions wait for each other, never deadlock.
+ */
+export async function readCheckpoints(sql: SqlExecutor, names: readonly string[], forUpdate = false): Promise<Map<string, GlobalPosition>> {
+  const { rows } = await sql.query<{ projection: string; c: string; p: string }>(
+    `SELECT projection, position_commit::text AS c, position_prepare::text AS p FROM rm_checkpoints
+      WHERE projection = ANY($1::text[]) ORDER BY projection${forUpdate ? ' FOR UPDATE' : ''}`,
+    [names],
+    { prepare: true },
   );
-  return rows[0] ? { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } : START;
+  const found = new Map(rows.map((r) => [r.projection, { commit: BigInt(r.c), prepare: BigInt(r.p) }]));
+  return new Map(names.map((name) => [name, found.get(name) ?? START]));
 }
 
-export async function writeCheckpoint(sql: SqlExecutor, name: string, position: GlobalPosition): Promise<void> {
+/** Moves the given checkpoints, in one statement. */
+export async function writeCheckpoints(sql: SqlExecutor, positions: ReadonlyMap<string, GlobalPosition>): Promise<void> {
+  if (positions.size === 0) return;
+  const entries = [...positions];
   await sql.query(
-    `INSERT INTO rm_checkpoints (projection, position_commit, position_prepare, updated_at) VALUES ($1, $2, $3, now())
+    `INSERT INTO rm_checkpoints (projection, position_commit, position_prepare, updated_at)
+     SELECT name, c, p, now() FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(name, c, p)
      ON CONFLICT (projection) DO UPDATE SET position_commit = EXCLUDED.position_commit,
        position_prepare = EXCLUDED.position_prepare, updated_at = now()`,
-    [name, position.commit.toString(), position.prepare.toString()],
+    [entries.map(([name]) => name), entries.map(([, at]) => at.commit.toString()), entries.map(([, at]) => at.prepare.toString())],
+    { prepare: true },
   );
 }
+
+export const writeCheckpoint = (sql: SqlExecutor, name: string, position: GlobalPosition): Promise<void> => writeCheckpoints(sql, new Map([[name, position]]));
 
 export async function ensureProjectionSchemas(sql: SqlClient, projections: readonly Projection[]): Promise<void> {
   await migrate(sql, [
@@ -122,10 +137,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     await this.leases.maintain(PROJECTIONS_LEASE, { onAcquired: () => this.startFeeding(), onLost: () => this.stopFeeding() });
   }
 
-  private async readCheckpoints(): Promise<Map<string, GlobalPosition>> {
-    const positions = new Map<string, GlobalPosition>();
-    for (const projection of this.projections) positions.set(projection.name, await readCheckpoint(this.sql, projection.name));
-    return positions;
+  private readCheckpoints(): Promise<Map<string, GlobalPosition>> {
+    return readCheckpoints(
+      this.sql,
+      this.projections.map((projection) => projection.name),
+    );
   }
 
   private async startFeeding(): Promise<void> {
@@ -139,10 +155,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       handler: async (events) => {
         // Live clients hear of a batch once every read model has it: a case view pushed to the browser
         // then never runs ahead of its audit trail.
-        // What committed is told even when a later projection fails (it retries the batch, the others skip it).
+        // What committed is told even when a projection fails (it retries the batch, the others skip it).
         const changes: LiveChange[] = [];
         try {
-          for (const projection of this.projections) changes.push(...(await this.feed(projection, events)));
+          await this.feedAll(events, changes);
         } finally {
           this.live.publish(changes);
           await this.tellOthers(changes);
@@ -159,30 +175,68 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * One projection's part of a batch. The checkpoint is read again inside the transaction and its row
-   * locked, because something else may have moved it: a rebuild that switched the read model over
-   * (ProjectionRebuild), or another API instance that held the lease before. Locking the row first also
-   * orders this transaction before or after such a switch, never through it.
+   * A batch for every projection that has not seen it: all in one transaction (a handful of statements
+   * instead of five per read model); when that fails, each projection in a transaction of its own, so one
+   * that cannot apply the batch holds back only itself. The projections' changes go into `changes`.
    */
-  private async feed(projection: Projection, events: StoredEvent[]): Promise<LiveChange[]> {
-    const known = this.positions.get(projection.name) ?? START;
-    if (comparePositions(events[events.length - 1].globalPosition, known) <= 0) return [];
+  private async feedAll(events: StoredEvent[], changes: LiveChange[]): Promise<void> {
+    const last = events[events.length - 1].globalPosition;
+    const due = this.projections.filter((projection) => comparePositions(last, this.positions.get(projection.name) ?? START) > 0);
+    if (due.length === 0) return;
     // Lost the lease (a stall longer than it lasts): the batch is left to the instance that took it over.
     if (!this.leases.holds(PROJECTIONS_LEASE)) throw new Error('This instance no longer holds the projections lease');
-    const { at, changes } = await this.sql.transaction(async (tx) => {
-      // Not waiting for the WAL flush is safe here: the read model and its checkpoint are lost together in a
+    try {
+      changes.push(...(await this.feedTogether(due, events)));
+      return;
+    } catch (error) {
+      this.logger.warn(`The read models could not take a batch together (${(error as Error).message}); feeding them one by one`);
+    }
+    let failure: unknown;
+    for (const projection of due) {
+      try {
+        changes.push(...(await this.feedTogether([projection], events)));
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * The projections' parts of a batch and their checkpoints, in one transaction. The checkpoints are read
+   * again inside it and their rows locked, because something else may have moved them: a rebuild that
+   * switched a read model over (ProjectionRebuild), or another API instance that held the lease before.
+   * Locking the rows first also orders this transaction before or after such a switch, never through it.
+   */
+  private async feedTogether(projections: readonly Projection[], events: StoredEvent[]): Promise<LiveChange[]> {
+    const { moved, changes } = await this.sql.transaction(async (tx) => {
+      // Not waiting for the WAL flush is safe here: the read models and their checkpoints are lost together in a
       // server crash, and the events (committed durably by the append) are then projected again.
-      await tx.query('SET LOCAL synchronous_commit TO off');
-      const checkpoint = await readCheckpoint(tx, projection.name, true);
-      const fresh = comparePositions(events[0].globalPosition, checkpoint) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, checkpoint) > 0);
-      if (fresh.length === 0) return { at: checkpoint, changes: [] as LiveChange[] };
-      const last = fresh[fresh.length - 1].globalPosition;
-      const changed = await projection.apply(tx, fresh);
-      await writeCheckpoint(tx, projection.name, last);
-      return { at: last, changes: changed };
+      await tx.query('SET LOCAL synchronous_commit TO off', [], { prepare: true });
+      const checkpoints = await readCheckpoints(
+        tx,
+        projections.map((projection) => projection.name),
+        true,
+      );
+      const moved = new Map<string, GlobalPosition>();
+      const changes: LiveChange[] = [];
+      for (const projection of projections) {
+        const checkpoint = checkpoints.get(projection.name)!;
+        const fresh = comparePositions(events[0].globalPosition, checkpoint) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, checkpoint) > 0);
+        if (fresh.length === 0) {
+          moved.set(projection.name, checkpoint);
+          continue;
+        }
+        changes.push(...(await projection.apply(tx, fresh)));
+        moved.set(projection.name, fresh[fresh.length - 1].globalPosition);
+      }
+      await writeCheckpoints(tx, new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0)));
+      return { moved, changes };
     });
-    this.positions.set(projection.name, at);
-    this.waiter.advance(projection.name, at);
+    for (const [name, at] of moved) {
+      this.positions.set(name, at);
+      this.waiter.advance(name, at);
+    }
     return changes;
   }
 

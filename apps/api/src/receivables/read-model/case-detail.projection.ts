@@ -65,6 +65,7 @@ export class CaseDetailProjection implements Projection {
         `INSERT INTO rm_case_streams (stream_id, state) SELECT r.stream_id, r.state FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, state jsonb)
          ON CONFLICT (stream_id) DO UPDATE SET state = EXCLUDED.state`,
         [JSON.stringify(streamRows)],
+        { prepare: true },
       );
     if (caseRows.length > 0)
       await tx.query(
@@ -76,6 +77,7 @@ export class CaseDetailProjection implements Projection {
            updated_at = EXCLUDED.updated_at, reminder_case = EXCLUDED.reminder_case, receivable = EXCLUDED.receivable,
            partner_case_id = EXCLUDED.partner_case_id`,
         [JSON.stringify(caseRows)],
+        { prepare: true },
       );
     return changes;
   }

@@ -96,6 +96,7 @@ export class InvoiceListProjection implements Projection {
            case_status = EXCLUDED.case_status, sent_at = EXCLUDED.sent_at, search = EXCLUDED.search,
            updated_at = EXCLUDED.updated_at, state = EXCLUDED.state, ocr = EXCLUDED.ocr`,
         [JSON.stringify(rows)],
+        { prepare: true },
       );
     return changes;
   }
