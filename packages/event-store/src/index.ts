@@ -24,6 +24,7 @@ export {
   sqlClientFromUrl,
   type PgClientOptions,
   type QueryOptions,
+  type TransactionOptions,
   type QueryResult,
   type SqlClient,
   type SqlExecutor,

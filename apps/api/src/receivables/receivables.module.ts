@@ -17,8 +17,6 @@ import { SendToReminderHandlingController, SendToReminderHandlingHandler } from 
 import { ResumeExpiredPausesJob } from './resume-expired-pauses/resume-expired-pauses.job';
 import { UpsertInvoiceHandler } from './upsert-invoice/upsert-invoice.command';
 import { UpsertInvoiceController } from './upsert-invoice/upsert-invoice.controller';
-import { GetCaseQuery } from './case-view/case-view';
-import { QueryBus } from '@nestjs/cqrs';
 
 /** Invoices and their reminder cases (one stream per invoice). */
 @Module({
@@ -57,12 +55,12 @@ export class ReceivablesModule implements OnModuleInit {
   constructor(
     private readonly live: LiveUpdates,
     private readonly reader: InvoiceReader,
-    private readonly queries: QueryBus,
+    private readonly cases: GetCaseHandler,
   ) {}
 
   /** Live clients get the same views the API answers with. */
   onModuleInit(): void {
-    this.live.registerView('invoice', (companyId, invoiceNumber) => this.reader.get(companyId, invoiceNumber));
-    this.live.registerView('case', (companyId, caseId) => this.queries.execute(new GetCaseQuery(companyId, caseId)));
+    this.live.registerViews('invoice', (changes) => this.reader.views(changes.map(({ companyId, key }) => ({ companyId, invoiceNumber: key }))));
+    this.live.registerViews('case', (changes) => this.cases.views(changes.map(({ companyId, key }) => ({ companyId, caseId: key }))));
   }
 }

@@ -42,6 +42,15 @@ function statementName(text: string): string {
   return name;
 }
 
+export interface TransactionOptions {
+  /**
+   * Commit without waiting for the WAL to reach the disk (`synchronous_commit` off for this transaction): for
+   * data that can be derived again from what is stored durably (read models and their checkpoints: a server
+   * crash loses both together, and the events are then projected again). Never for the events themselves.
+   */
+  asyncCommit?: boolean;
+}
+
 export interface SqlExecutor {
   query<R = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
 }
@@ -51,7 +60,7 @@ export interface SqlClient extends SqlExecutor {
    * Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. Inside `fn` use `tx` only:
    * on PGlite (one connection) a call on the client itself waits for the transaction and so deadlocks.
    */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * LISTENs on `channel` (a plain lower-case identifier). On PostgreSQL this uses a dedicated connection that
    * keeps reconnecting while the server is unreachable; `onNotify` is also called after each (re)connect,
@@ -105,11 +114,12 @@ export function createPgClient(connectionString: string, options: PgClientOption
   return {
     kind: 'postgres',
     query: (text, params, options) => run(pool, text, params, options),
-    async transaction(fn) {
+    async transaction(fn, options) {
       const connection = await pool.connect();
       let broken: Error | undefined;
       try {
-        await connection.query('BEGIN');
+        // One round trip either way: the simple protocol takes both statements in one message.
+        await connection.query(options?.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN');
         const result = await fn({ query: (text, params, options) => run(connection, text, params, options) });
         await connection.query('COMMIT');
         return result;
@@ -245,7 +255,11 @@ function pgliteClient(db: PGlite, unlock: () => void): SqlClient {
     kind: 'pglite',
     query: async (text, params) => adapt(await db.query(text, params)),
     // PGlite serialises transactions on its single connection; a throwing callback rolls back.
-    transaction: (fn) => db.transaction((tx) => fn({ query: async (text, params) => adapt(await tx.query(text, params)) })),
+    transaction: (fn, options) =>
+      db.transaction(async (tx) => {
+        if (options?.asyncCommit) await tx.query('SET LOCAL synchronous_commit TO off');
+        return fn({ query: async (text, params) => adapt(await tx.query(text, params)) });
+      }),
     async listen(channel, onNotify) {
       assertChannel(channel);
       const unlisten = await db.listen(channel, onNotify);

@@ -9,19 +9,27 @@ export interface LiveMessage {
   data: unknown;
 }
 
-type ViewLoader = (companyId: string, key: string) => Promise<unknown>;
+/** The current views of several changed things of one kind, by `companyId|key`; a thing that is gone is left out. */
+type ViewsLoader = (changes: readonly LiveChange[]) => Promise<Map<string, unknown>>;
+
+const changeKey = (change: Pick<LiveChange, 'companyId' | 'key'>) => `${change.companyId}|${change.key}`;
 
 /**
- * In-process fan-out of read-model changes to live clients (SSE). Fed only after a projection's
- * transaction has committed; each change is turned into the current view once, then shared.
+ * In-process fan-out of read-model changes to live clients (SSE). Fed only after the projections' transaction
+ * has committed; each change is turned into the current view once, then shared. Views are loaded in bulk (one
+ * query per kind for all that changed meanwhile), one load at a time: under load, a thing that changes again
+ * while its view is being loaded gets one message with its latest view, not a queue of stale ones.
  */
 @Injectable()
 export class LiveUpdates {
   private readonly logger = new Logger(LiveUpdates.name);
   private readonly subject = new Subject<LiveMessage>();
-  private readonly loaders = new Map<LiveChange['kind'], ViewLoader>();
+  private readonly loaders = new Map<LiveChange['kind'], ViewsLoader>();
+  /** Changes not yet sent, in the order they first came, by kind|company|key. */
+  private pending = new Map<string, LiveChange>();
+  private draining: Promise<void> | undefined;
 
-  registerView(kind: LiveChange['kind'], loader: ViewLoader): void {
+  registerViews(kind: LiveChange['kind'], loader: ViewsLoader): void {
     this.loaders.set(kind, loader);
   }
 
@@ -31,17 +39,31 @@ export class LiveUpdates {
 
   publish(changes: readonly LiveChange[]): void {
     if (!this.subject.observed || changes.length === 0) return;
-    const unique = new Map(changes.map((c) => [`${c.companyId}|${c.kind}|${c.key}`, c]));
-    void (async () => {
-      for (const change of unique.values()) {
-        const loader = this.loaders.get(change.kind);
+    for (const change of changes) this.pending.set(`${change.kind}|${changeKey(change)}`, change);
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.size > 0) {
+      const batch = [...this.pending.values()];
+      this.pending = new Map();
+      const byKind = new Map<LiveChange['kind'], LiveChange[]>();
+      for (const change of batch) byKind.set(change.kind, [...(byKind.get(change.kind) ?? []), change]);
+      const views = new Map<LiveChange['kind'], Map<string, unknown>>();
+      for (const [kind, wanted] of byKind) {
+        const loader = this.loaders.get(kind);
+        if (!loader) continue;
         try {
-          const data = loader ? await loader(change.companyId, change.key) : { key: change.key };
-          this.subject.next({ companyId: change.companyId, type: `${change.kind}.changed`, data });
+          views.set(kind, await loader(wanted));
         } catch (error) {
-          this.logger.warn(`Could not load ${change.kind} ${change.key} for live clients: ${String(error)}`);
+          this.logger.warn(`Could not load ${wanted.length} ${kind} view(s) for live clients: ${String(error)}`);
+          views.set(kind, new Map());
         }
       }
-    })();
+      for (const change of batch) {
+        const data = this.loaders.has(change.kind) ? views.get(change.kind)!.get(changeKey(change)) : { key: change.key };
+        if (data !== undefined) this.subject.next({ companyId: change.companyId, type: `${change.kind}.changed`, data });
+      }
+    }
   }
 }

@@ -288,12 +288,14 @@ export class ProjectionRebuild {
       projections.map(async (projection) => {
         const events = after(page, positions.get(projection.name)!);
         if (events.length === 0) return;
-        await this.sql.transaction(async (tx) => {
-          // A crash may lose the last pages' commits: the rebuild then resumes from an earlier page, no harm.
-          await tx.query('SET LOCAL synchronous_commit TO off');
-          await this.inSchema(tx, shadowSchemaOf(projection.name), live, () => projection.apply(tx, events));
-          await this.recordProgress(tx, projection.name, runId, last, events.length);
-        });
+        // A crash may lose the last pages' commits: the rebuild then resumes from an earlier page, no harm.
+        await this.sql.transaction(
+          async (tx) => {
+            await this.inSchema(tx, shadowSchemaOf(projection.name), live, () => projection.apply(tx, events));
+            await this.recordProgress(tx, projection.name, runId, last, events.length);
+          },
+          { asyncCommit: true },
+        );
         positions.set(projection.name, last);
       }),
     );

@@ -209,10 +209,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
    * Locking the rows first also orders this transaction before or after such a switch, never through it.
    */
   private async feedTogether(projections: readonly Projection[], events: StoredEvent[]): Promise<LiveChange[]> {
+    // Not waiting for the WAL flush (asyncCommit) is safe here: the read models and their checkpoints are lost
+    // together in a server crash, and the events (committed durably by the append) are then projected again.
     const { moved, changes } = await this.sql.transaction(async (tx) => {
-      // Not waiting for the WAL flush is safe here: the read models and their checkpoints are lost together in a
-      // server crash, and the events (committed durably by the append) are then projected again.
-      await tx.query('SET LOCAL synchronous_commit TO off', [], { prepare: true });
       const checkpoints = await readCheckpoints(
         tx,
         projections.map((projection) => projection.name),
@@ -232,7 +231,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       }
       await writeCheckpoints(tx, new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0)));
       return { moved, changes };
-    });
+    }, { asyncCommit: true });
     for (const [name, at] of moved) {
       this.positions.set(name, at);
       this.waiter.advance(name, at);
@@ -259,11 +258,13 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     }
     messages.push({ holder: this.leases.holder, changes: part, positions });
     try {
-      // One transaction: the others get every part or none, in order.
-      await this.sql.transaction(async (tx) => {
-        await tx.query('SET LOCAL synchronous_commit TO off');
-        for (const message of messages) await tx.query('SELECT pg_notify($1, $2)', [READ_MODELS_CHANNEL, JSON.stringify(message)]);
-      });
+      // One statement, so one transaction: the others get every part or none, in array order; a notification
+      // need not wait for a WAL flush.
+      await this.sql.query(
+        `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, m) FROM unnest($2::text[]) AS t(m)`,
+        [READ_MODELS_CHANNEL, messages.map((message) => JSON.stringify(message))],
+        { prepare: true },
+      );
     } catch (error) {
       this.logger.warn(`Could not tell the other instances about the read models: ${(error as Error).message}`);
     }

@@ -101,16 +101,34 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
   ) {}
 
   async execute({ companyId, caseId }: GetCaseQuery): Promise<CaseView> {
-    const { rows } = await this.sql.query<{ reminder_case: ReminderCase | string; receivable: ReceivableState | string }>(
-      'SELECT reminder_case, receivable FROM rm_cases WHERE case_id = $1 AND company_id = $2',
-      [caseId, companyId],
+    const view = (await this.views([{ companyId, caseId }])).get(`${companyId}|${caseId}`);
+    if (!view) throw new NotFoundException({ code: 'CASE.NOT_FOUND', message: 'There is no such reminder case.' });
+    return view;
+  }
+
+  /** Several cases' views with one query (live clients get a batch's cases at once), by `company|case id`; each only for its own company. */
+  async views(wanted: readonly { companyId: string; caseId: string }[]): Promise<Map<string, CaseView>> {
+    const views = new Map<string, CaseView>();
+    if (wanted.length === 0) return views;
+    const { rows } = await this.sql.query<{ case_id: string; company_id: string; reminder_case: ReminderCase | string; receivable: ReceivableState | string }>(
+      'SELECT case_id, company_id, reminder_case, receivable FROM rm_cases WHERE case_id = ANY($1::text[])',
+      [wanted.map((w) => w.caseId)],
+      { prepare: true },
     );
-    if (!rows[0]) throw new NotFoundException({ code: 'CASE.NOT_FOUND', message: 'There is no such reminder case.' });
-    const parse = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
-    const reminderCase = parse(rows[0].reminder_case);
-    const state = parse(rows[0].receivable);
-    const invoice = state.invoice!;
+    const asked = new Set(wanted.map((w) => `${w.companyId}|${w.caseId}`));
     const now = this.clock.now().toISOString();
+    for (const row of rows) {
+      const key = `${row.company_id}|${row.case_id}`;
+      if (asked.has(key)) views.set(key, this.toView(row.case_id, row, now));
+    }
+    return views;
+  }
+
+  private toView(caseId: string, row: { reminder_case: ReminderCase | string; receivable: ReceivableState | string }, now: string): CaseView {
+    const parse = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+    const reminderCase = parse(row.reminder_case);
+    const state = parse(row.receivable);
+    const invoice = state.invoice!;
     const isCurrent = state.currentCase?.caseId === caseId;
     const open = isCurrent && !reminderCase.endedAt;
     const remaining = isCurrent ? remainingClaimOre(state) : 0;

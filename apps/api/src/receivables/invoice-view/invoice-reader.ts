@@ -34,6 +34,22 @@ export class InvoiceReader {
     return rows[0] ? this.toView(rows[0]) : null;
   }
 
+  /** Several invoices' views with one query (live clients get a batch's invoices at once), by `company|number`. */
+  async views(wanted: readonly { companyId: string; invoiceNumber: string }[]): Promise<Map<string, InvoiceView>> {
+    const views = new Map<string, InvoiceView>();
+    if (wanted.length === 0) return views;
+    const { rows } = await this.sql.query<InvoiceRow & { company_id: string; invoice_number: string }>(
+      `SELECT i.company_id, i.invoice_number, i.state, i.version, i.updated_at
+         FROM unnest($1::text[], $2::text[]) AS w(company_id, invoice_number)
+         JOIN rm_invoices i ON i.company_id = w.company_id AND i.invoice_number = w.invoice_number`,
+      [wanted.map((w) => w.companyId), wanted.map((w) => w.invoiceNumber)],
+      { prepare: true },
+    );
+    const now = this.clock.now().toISOString();
+    for (const row of rows) views.set(`${row.company_id}|${row.invoice_number}`, this.toView(row, now));
+    return views;
+  }
+
   async get(companyId: string, invoiceNumber: string): Promise<InvoiceView> {
     const view = await this.find(companyId, invoiceNumber);
     if (!view) throw new NotFoundException({ code: 'INVOICE.NOT_FOUND', message: `There is no invoice number ${invoiceNumber}.` });

@@ -20,4 +20,18 @@ describe('verifyToken', () => {
     expect(() => verifyToken(secret, jwt.sign(claims, secret, { algorithm: 'HS256', issuer: 'someone-else' }))).toThrow('jwt issuer invalid');
     expect(() => verifyToken(secret, signToken(secret, { sub: 'anna', role: 'user', company: 'c-1' }, -10))).toThrow('jwt expired');
   });
+
+  it('refuses a token it verified before once it has expired, and a tampered copy of it at any time', () => {
+    const token = signToken(secret, { sub: 'anna', role: 'user', company: 'c-1' }, 60);
+    expect(verifyToken(secret, token)).toMatchObject({ sub: 'anna' });
+    const [header, payload] = token.split('.');
+    expect(() => verifyToken(secret, `${header}.${payload}.${'A'.repeat(43)}`)).toThrow('invalid signature');
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    try {
+      expect(() => verifyToken(secret, token)).toThrow('jwt expired');
+    } finally {
+      clock.mockRestore();
+    }
+  });
 });
