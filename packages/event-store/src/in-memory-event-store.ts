@@ -16,7 +16,7 @@ import {
   WrongExpectedVersionError,
   comparePositions,
 } from './port';
-import { type CatchUpTiming, Listeners, SubscriptionSet, startCatchUpSubscription } from './subscription';
+import { type CatchUpTiming, Listeners, SubscriptionSet, type WakeUp, startCatchUpSubscription } from './subscription';
 
 /**
  * For fast tests. Both halves of a global position are the same counter (1, 2, 3, …). Appends run without an
@@ -28,7 +28,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<string, StoredEvent[]>();
   private readonly byEventId = new Map<string, StoredEvent>();
   private readonly appended = new Listeners();
-  private readonly wakeUps = new Listeners();
+  private readonly wakeUps = new Listeners<WakeUp>();
   private readonly subscriptions = new SubscriptionSet();
 
   constructor(private readonly timing: CatchUpTiming = {}) {}
@@ -83,7 +83,7 @@ export class InMemoryEventStore implements EventStore {
     });
     if (appends.some(({ events }) => events.length > 0)) {
       this.appended.emit();
-      this.wakeUps.emit();
+      this.wakeUps.emit(undefined);
     }
     return results;
   }

@@ -46,10 +46,11 @@ import {
   type Subscription,
   START,
   WrongExpectedVersionError,
+  comparePositions,
 } from './port';
 import { type SqlClient, type SqlExecutor } from './sql/sql-client';
 import { type StreamHead, StreamHeads } from './stream-heads';
-import { type CatchUpTiming, Listeners, SubscriptionSet, startCatchUpSubscription } from './subscription';
+import { type CatchUpTiming, Listeners, SubscriptionSet, type WakeUp, startCatchUpSubscription } from './subscription';
 
 export const EVENTS_TABLE = 'es_events';
 /** NOTIFY channel (PostgreSQL server only) that wakes subscriptions in other processes after an append. */
@@ -187,7 +188,7 @@ export interface PostgresEventStoreOptions extends CatchUpTiming {
 /** Run `ensureSchema(client)` once before use. */
 export class PostgresEventStore implements EventStore {
   private readonly appended = new Listeners();
-  private readonly wakeUps = new Listeners();
+  private readonly wakeUps = new Listeners<WakeUp>();
   private readonly subscriptions = new SubscriptionSet();
   private listening: Promise<(() => Promise<void>) | undefined> | undefined;
   /** The NOTIFY in flight, and whether an append committed since it was sent (so one more is owed). */
@@ -197,6 +198,7 @@ export class PostgresEventStore implements EventStore {
   private readonly heads = new StreamHeads();
   /** Sent with this store's NOTIFYs, so its own subscriptions (already woken in-process) ignore them. */
   private readonly notifier = randomUUID();
+  private othersListening: () => boolean = () => true;
 
   constructor(
     private readonly client: SqlClient,
@@ -231,9 +233,7 @@ export class PostgresEventStore implements EventStore {
           : await this.client.transaction((tx) => this.appendInTransaction(tx, streamId, events, expectedVersion));
         if (written) {
           this.heads.set(streamId, written);
-          this.appended.emit();
-          this.wakeUps.emit();
-          this.notifyOtherProcesses();
+          this.committed(result.lastPosition);
         }
         return result;
       } catch (error) {
@@ -293,11 +293,7 @@ export class PostgresEventStore implements EventStore {
           seen = await readHeads(tx, streamIds);
           return this.appendManyInTransaction(tx, appends, seen);
         });
-        if (written) {
-          this.appended.emit();
-          this.wakeUps.emit();
-          this.notifyOtherProcesses();
-        }
+        if (written) this.committed(results.map((r) => r.lastPosition).reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b)));
         return results;
       } catch (error) {
         // versionTaken: a concurrent writer committed one of our versions first (we waited on its index entry).
@@ -342,11 +338,21 @@ export class PostgresEventStore implements EventStore {
     return rows[0] ? toPosition(rows[0]) : START;
   }
 
+  /**
+   * Whether subscriptions in other processes may be waiting for this store's appends (asked before each
+   * NOTIFY; default: always). A process whose own subscriptions are the only ones, such as the API instance
+   * that feeds the read models, answers no and saves a NOTIFY (and its delivery) per commit. A wrong "no"
+   * only delays the others until their poll (`pollIntervalMs`).
+   */
+  setOthersListening(ask: () => boolean): void {
+    this.othersListening = ask;
+  }
+
   subscribe(options: SubscribeOptions): Subscription {
     // Other processes' appends arrive by NOTIFY on a server; PGlite lives in this process, where onAppended suffices.
     if (this.client.kind === 'postgres') {
       // Its own NOTIFYs it ignores: its subscriptions were woken in-process when the append committed.
-      this.listening ??= this.client.listen(APPENDED_CHANNEL, (payload) => payload !== this.notifier && this.wakeUps.emit()).catch((error: unknown) => {
+      this.listening ??= this.client.listen(APPENDED_CHANNEL, (payload) => payload !== this.notifier && this.wakeUps.emit(undefined)).catch((error: unknown) => {
         console.warn('[event-store] LISTEN failed; subscriptions rely on polling:', error);
         return undefined;
       });
@@ -367,6 +373,13 @@ export class PostgresEventStore implements EventStore {
     if (this.options.closeClient) await this.client.close();
   }
 
+  /** After an append committed: its listeners, this process's subscriptions (with its position), other processes. */
+  private committed(last: GlobalPosition): void {
+    this.appended.emit();
+    this.wakeUps.emit(last);
+    this.notifyOtherProcesses();
+  }
+
   /**
    * Wakes other processes' subscriptions (LISTEN on APPENDED_CHANNEL, PostgreSQL server only) after an append
    * committed: at most one NOTIFY in flight, and one more after it when appends committed meanwhile, so the
@@ -374,7 +387,7 @@ export class PostgresEventStore implements EventStore {
    * (the listeners poll as well).
    */
   private notifyOtherProcesses(): void {
-    if (this.client.kind !== 'postgres') return;
+    if (this.client.kind !== 'postgres' || !this.othersListening()) return;
     if (this.notifying) {
       this.notifyAgain = true;
       return;

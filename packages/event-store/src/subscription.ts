@@ -1,18 +1,18 @@
-import { type ReadAllOptions, type StoredEvent, type SubscribeOptions, type Subscription, START } from './port';
+import { type GlobalPosition, type ReadAllOptions, type StoredEvent, type SubscribeOptions, type Subscription, START, comparePositions } from './port';
 
 /** A set of callbacks; a throwing callback does not stop the others (they are hints, not work). */
-export class Listeners {
-  private readonly callbacks = new Set<() => void>();
+export class Listeners<T = void> {
+  private readonly callbacks = new Set<(value: T) => void>();
 
-  add(callback: () => void): () => void {
+  add(callback: (value: T) => void): () => void {
     this.callbacks.add(callback);
     return () => void this.callbacks.delete(callback);
   }
 
-  emit(): void {
+  emit(value: T): void {
     for (const callback of this.callbacks) {
       try {
-        callback();
+        callback(value);
       } catch (error) {
         console.warn('[event-store] append listener failed:', error);
       }
@@ -34,9 +34,12 @@ const MAX_RETRY_DELAY_MS = 30_000;
  * when caught up, sleep until a wake-up or the poll interval. A failed read or handler is reported to
  * `onError` and the same batch is retried after a backoff, so delivery is at-least-once and in order.
  */
+/** A wake-up for subscriptions: the position of the last event appended, when known (else: something may be new). */
+export type WakeUp = GlobalPosition | undefined;
+
 export function startCatchUpSubscription(
   readAll: (options: ReadAllOptions) => Promise<StoredEvent[]>,
-  wakeUps: Listeners,
+  wakeUps: Listeners<WakeUp>,
   options: SubscribeOptions,
   timing: CatchUpTiming = {},
 ): Subscription {
@@ -60,19 +63,24 @@ export function startCatchUpSubscription(
       }
       interrupt = () => (stopped || wakeable) && done();
     });
-  const unsubscribe = wakeUps.add(() => {
+  let position = options.after ?? START;
+  /** The last position a read returned (a failed batch is retried whatever wakes it). */
+  let read = position;
+  const unsubscribe = wakeUps.add((appended) => {
+    // Under load a read often returns events whose appends report their commit only afterwards: no new read for those.
+    if (appended && comparePositions(appended, read) <= 0) return;
     pending = true;
     interrupt?.();
   });
 
   const loop = (async () => {
-    let position = options.after ?? START;
     let failures = 0;
     while (!stopped) {
       pending = false;
       let batch: StoredEvent[];
       try {
         batch = await readAll({ after: position, limit: batchSize });
+        if (batch.length > 0) read = batch[batch.length - 1]!.globalPosition;
         if (batch.length > 0) await options.handler(batch);
       } catch (error) {
         failures++;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CompanyEvent, type CompanyState, activationNeed, companyDecider, fold, streams } from '@pm/domain';
-import { type EventStore, type SqlClient } from '@pm/event-store';
+import { type EventStore, type SqlClient, type StoredEvent } from '@pm/event-store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_STORE, SQL_CLIENT } from '../infrastructure/database/tokens';
 
@@ -38,7 +38,13 @@ export class CompanyDirectory {
     return rows.length === 1 ? rows[0].company_id : null;
   }
 
-  async isActive(companyId: string): Promise<boolean> {
-    return activationNeed(await this.state(companyId), this.config.termsVersion) === null;
+  /** The company's stream, for a command that reads it with its own (DecisionOptions.alsoRead) and asks `isActiveIn`. */
+  streamOf(companyId: string): string {
+    return streams.company(companyId);
+  }
+
+  /** Whether the company whose stream holds these events may send now. */
+  isActiveIn(events: readonly StoredEvent[]): boolean {
+    return activationNeed(fold(companyDecider, events as unknown as CompanyEvent[]), this.config.termsVersion) === null;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type ReceivableCommand, type ReceivableState, receivableDecider, streams } from '@pm/domain';
+import { type StoredEvent } from '@pm/event-store';
 import { DecisionRunner } from '../infrastructure/event-sourcing/decision-runner';
 import { type CommandContext } from '../shared/http/command-context';
 
@@ -11,18 +12,20 @@ export class ReceivableCommands {
   run(
     companyId: string,
     invoiceNumber: string,
-    makeCommand: (base: { now: string; actor: CommandContext['actor'] }, state: ReceivableState) => ReceivableCommand,
+    makeCommand: (base: { now: string; actor: CommandContext['actor'] }, state: ReceivableState, also: ReadonlyMap<string, readonly StoredEvent[]>) => ReceivableCommand,
     context: CommandContext,
     expectedVersion?: number,
     /** Extra metadata on the events, e.g. the partner's reference for partner-driven steps. */
     metadata: Record<string, unknown> = {},
+    /** Other streams the decision depends on, read with the invoice's (see DecisionOptions.alsoRead). */
+    alsoRead: readonly string[] = [],
   ) {
     return this.runner.run(
       receivableDecider,
       streams.receivable(companyId, invoiceNumber),
-      (now, state) => makeCommand({ now, actor: context.actor }, state),
+      (now, state, also) => makeCommand({ now, actor: context.actor }, state, also),
       context,
-      { metadata: { ...metadata, companyId, invoiceNumber }, expectedVersion },
+      { metadata: { ...metadata, companyId, invoiceNumber }, expectedVersion, alsoRead },
     );
   }
 

@@ -172,6 +172,30 @@ describe('PostgreSQL adapter', () => {
     });
   });
 
+  describe('NOTIFY only while others may listen', () => {
+    it('sends none while the process says its own subscriptions are the only ones, and sends again when that changes', async () => {
+      await client.query('truncate es_events restart identity');
+      const writer = new PostgresEventStore(client);
+      let alone = true;
+      writer.setOthersListening(() => !alone);
+      const heard: string[] = [];
+      const stopCounting = await admin.listen(APPENDED_CHANNEL, (payload) => void (payload !== '' && heard.push(payload)));
+      try {
+        await sleep(300); // the LISTEN connection is up
+        await writer.appendToStream('alone-1', [newEvent('Quiet')], { expectedVersion: 'no_stream' });
+        await writer.appendToStreams([{ streamId: 'alone-2', events: [newEvent('Quiet')], expectedVersion: 'no_stream' }]);
+        await sleep(300);
+        expect(heard).toEqual([]);
+        alone = false;
+        await writer.appendToStream('shared-1', [newEvent('Heard')], { expectedVersion: 'no_stream' });
+        await eventually(() => expect(heard).toHaveLength(1), 3000);
+      } finally {
+        await stopCounting();
+        await writer.close();
+      }
+    });
+  });
+
   describe('appendToStreams with concurrent transactions', () => {
     let store: PostgresEventStore;
     beforeEach(async () => {

@@ -8,7 +8,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { type Decider, type DomainEvent, DomainError, fold } from '@pm/domain';
-import { type EventStore, type GlobalPosition, type NewEvent, WrongExpectedVersionError } from '@pm/event-store';
+import { type EventStore, type GlobalPosition, type NewEvent, type StoredEvent, WrongExpectedVersionError } from '@pm/event-store';
 import { type CommandContext } from '../../shared/http/command-context';
 import { Clock } from './clock';
 import { DecisionBatch } from './decision-batch';
@@ -23,6 +23,11 @@ export interface DecisionOptions {
   metadata: { companyId: string } & Record<string, unknown>;
   /** Wait until the read models include the new events before returning (read-your-writes). */
   waitForProjections?: boolean;
+  /**
+   * Other streams the decision depends on (a company's activation, say): read with the command's own stream
+   * in one query, so from one snapshot and in one round trip, on every attempt; handed to `makeCommand`.
+   */
+  alsoRead?: readonly string[];
 }
 
 export interface DecisionResult<State, E extends DomainEvent> {
@@ -63,19 +68,22 @@ export class DecisionRunner {
   async run<State, Command, E extends DomainEvent>(
     decider: Decider<State, Command, E>,
     streamId: string,
-    makeCommand: (now: string, state: State) => NoInfer<Command>,
+    makeCommand: (now: string, state: State, also: ReadonlyMap<string, readonly StoredEvent[]>) => NoInfer<Command>,
     context: CommandContext,
     options: DecisionOptions,
   ): Promise<DecisionResult<State, E>> {
+    const alsoRead = options.alsoRead ?? [];
     for (let attempt = 1; ; attempt++) {
-      const { events: history, version } = await this.store.readStream(streamId);
+      const read = alsoRead.length > 0 ? await this.store.readStreams([streamId, ...alsoRead]) : new Map([[streamId, await this.store.readStream(streamId)]]);
+      const { events: history, version } = read.get(streamId)!;
+      const also = new Map(alsoRead.map((id) => [id, read.get(id)?.events ?? []]));
       const state = fold(decider, history as unknown as E[]);
       if (options.expectedVersion !== undefined && options.expectedVersion !== version)
         throw new DomainError('REQUEST.STALE_VERSION', 'conflict', 'The resource has changed since you read it; reload and try again.', {
           currentVersion: version,
         });
       const now = this.clock.now().toISOString();
-      const command = makeCommand(now, state);
+      const command = makeCommand(now, state, also);
       const events = decider.decide(command, state);
       if (events.length === 0) return { events, state, version };
       const reason = (command as { data?: { reason?: unknown } }).data?.reason;

@@ -10,6 +10,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import {
   type EventStore,
   type GlobalPosition,
+  PostgresEventStore,
   type StoredEvent,
   comparePositions,
   type SqlClient,
@@ -124,6 +125,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // The read models are the log's only subscribers: while they are fed here, no other process waits for appends.
+    if (this.store instanceof PostgresEventStore) this.store.setOthersListening(() => !this.feeding);
     await ensureProjectionSchemas(this.sql, this.projections);
     for (const [name, position] of await this.readCheckpoints()) this.waiter.register(name, position);
     // The embedded store is open in one process only: there is nobody to tell, nor to hear from.

@@ -40,13 +40,20 @@ export class SendToReminderHandlingHandler implements ICommandHandler<SendToRemi
 
   async execute({ companyId, invoiceNumber, confirmedClaimOre, context, expectedVersion }: SendToReminderHandlingCommand) {
     const caseId = randomUUID();
-    const companyActive = await this.companies.isActive(companyId);
+    // Whether the company may send is read from its stream with the invoice's, in one query.
+    const company = this.companies.streamOf(companyId);
     await this.receivables.run(
       companyId,
       invoiceNumber,
-      (base) => ({ type: 'SendToReminderHandling', ...base, data: { caseId, companyActive, confirmedClaimOre } }),
+      (base, _state, also) => ({
+        type: 'SendToReminderHandling',
+        ...base,
+        data: { caseId, companyActive: this.companies.isActiveIn(also.get(company)!), confirmedClaimOre },
+      }),
       context,
       expectedVersion,
+      {},
+      [company],
     );
     return { caseId };
   }
