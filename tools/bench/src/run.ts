@@ -211,6 +211,7 @@ itself), "before" its RSS when the phase began. The parent uploads the file over
               server ? rung('raw-prepared+notify') : 'no NOTIFY on PGlite',
               rung('raw-tx+head+notify'),
               rung('ours'),
+              server ? rung('ours-quiet') : 'as the column before',
             ].join(' | '),
           );
           // Wall time per append (µs), rung by rung: what each step of the store adds to the raw INSERT.
@@ -264,8 +265,8 @@ waits for its appends. For a head it does not know, the store reads it in the IN
 COMMIT): the store's only path before, shown for what the known head saves. PGlite has no prepared statements through its API and
 no NOTIFY here.
 
-| store | writers | the INSERT, autocommit (baseline) | the same, prepared | + NOTIFY after the commit (the store's steps, head known) | BEGIN, head read, INSERT, COMMIT, NOTIFY (head not known) | our event store |
-|---|---|---|---|---|---|---|
+| store | writers | the INSERT, autocommit (baseline) | the same, prepared | + NOTIFY after the commit (the store's steps, head known) | BEGIN, head read, INSERT, COMMIT, NOTIFY (head not known) | our event store | ours without the NOTIFY (the API instance that feeds the read models) |
+|---|---|---|---|---|---|---|---|
 ${ladderRows.map((row) => `| ${row} |`).join('\n')}
 
 ${gapLines.join('\n')}

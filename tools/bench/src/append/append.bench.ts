@@ -35,7 +35,7 @@ export interface AppendBenchOptions {
 }
 
 /** Contenders: ours, the raw SQL baseline, Emmett, and the rungs of the ladder. */
-export type Contender = 'ours' | 'raw' | 'emmett' | 'raw-prepared' | 'raw-prepared+notify' | 'raw-tx+head+notify';
+export type Contender = 'ours' | 'ours-quiet' | 'raw' | 'emmett' | 'raw-prepared' | 'raw-prepared+notify' | 'raw-tx+head+notify';
 
 export interface AppendRun {
   contender: Contender;
@@ -144,9 +144,9 @@ function rawContestant(contender: Contender, sql: SqlClient, table: string): Con
   };
 }
 
-function oursContestant(store: PostgresEventStore): Contestant {
+function oursContestant(store: PostgresEventStore, contender: Contender = 'ours'): Contestant {
   return {
-    contender: 'ours',
+    contender,
     prepare: (workload) => (w, i) => {
       const { streamId, events, expectedVersion } = workload.writers[w][i];
       return store.appendToStream(streamId, events, { expectedVersion });
@@ -180,6 +180,7 @@ export async function benchAppend(options: AppendBenchOptions, log: (line: strin
   const sql = await connect(location);
   const store = new PostgresEventStore(sql);
   let emmett: EmmettStore | undefined;
+  let quiet: PostgresEventStore | undefined;
   try {
     await ensureSchema(sql);
     const contestants: Contestant[] = [oursContestant(store)];
@@ -193,6 +194,12 @@ export async function benchAppend(options: AppendBenchOptions, log: (line: strin
       rawTables.push(['raw-prepared', 'bench_raw_prepared']);
       if (options.store === 'postgres') rawTables.push(['raw-prepared+notify', 'bench_raw_notify']);
       rawTables.push(['raw-tx+head+notify', 'bench_raw_tx_head']);
+      if (options.store === 'postgres') {
+        // Ours as the API instance that feeds the read models runs it: nobody else waits for its appends, so no NOTIFY.
+        quiet = new PostgresEventStore(sql);
+        quiet.setOthersListening(() => false);
+        contestants.push(oursContestant(quiet, 'ours-quiet'));
+      }
     }
     for (const [contender, table] of rawTables) {
       // An identical table: the same columns, defaults, constraints and indexes as the store's.
@@ -229,12 +236,13 @@ export async function benchAppend(options: AppendBenchOptions, log: (line: strin
     }
     // Every append of ours must be in the log, with its chain intact as the API would read it back.
     const { rows } = await sql.query<{ n: string }>(`select count(*) as n from ${EVENTS_TABLE}`);
-    const expected = runs.filter((r) => r.contender === 'ours').reduce((n, r) => n + r.events * options.rounds, 0);
+    const expected = runs.filter((r) => r.contender === 'ours' || r.contender === 'ours-quiet').reduce((n, r) => n + r.events * options.rounds, 0);
     if (Number(rows[0].n) < expected) throw new Error(`the log has ${rows[0].n} events, ${expected} were appended in the measured rounds`);
     return { store: options.store, invoices, perInvoice, rounds: options.rounds, runs };
   } finally {
     await emmett?.close();
     await store.close();
+    await quiet?.close();
     await sql.close();
     await dropLocation(location);
   }
