@@ -64,6 +64,8 @@ const MIGRATION_LOCK_KEY = '7201526384';
  * transaction an id, so its commit would wait for a WAL flush; it carries no data, so it need not.
  */
 const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`;
+/** The shortest time between two NOTIFYs (the owed one follows after it): a later wake-up for others by at most that. */
+const NOTIFY_INTERVAL_MS = 2;
 /** 'any' appends retry when a concurrent writer takes their version; each round at least one writer wins. */
 const MAX_ANY_ATTEMPTS = 25;
 
@@ -382,7 +384,8 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Wakes other processes' subscriptions (LISTEN on APPENDED_CHANNEL, PostgreSQL server only) after an append
-   * committed: at most one NOTIFY in flight, and one more after it when appends committed meanwhile, so the
+   * committed: at most one NOTIFY in flight, and one more after it (at least NOTIFY_INTERVAL_MS after the one
+   * before) when appends committed meanwhile, so the
    * listeners always hear of a commit after it happened. Not awaited by the append; a failure is only logged
    * (the listeners poll as well).
    */
@@ -395,8 +398,9 @@ export class PostgresEventStore implements EventStore {
     const send = async (): Promise<void> => {
       for (;;) {
         this.notifyAgain = false;
+        const sentAt = performance.now();
         try {
-          await this.client.query(NOTIFY_SQL, [APPENDED_CHANNEL, this.notifier]);
+          await this.client.query(NOTIFY_SQL, [APPENDED_CHANNEL, this.notifier], { prepare: true });
         } catch (error) {
           console.warn('[event-store] NOTIFY failed; other processes will see the append when they poll:', (error as Error).message);
         }
@@ -404,6 +408,10 @@ export class PostgresEventStore implements EventStore {
           this.notifying = undefined;
           return;
         }
+        // Under a steady stream of appends, one NOTIFY per interval at most: each costs the server a statement and
+        // every listener a wake-up, and one tells of all the commits before it.
+        const wait = NOTIFY_INTERVAL_MS - (performance.now() - sentAt);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     };
     this.notifying = send();

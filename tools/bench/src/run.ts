@@ -11,7 +11,7 @@
  * - append: BENCH_APPEND_EVENTS (events per measured run, 10,000), BENCH_APPEND_WRITERS (1,8), BENCH_APPEND_ROUNDS (3),
  *   BENCH_APPEND_LADDER=0 to leave out the raw SQL variants that split the gap;
  * - http: BENCH_HTTP_SECONDS (20, per run), BENCH_HTTP_CONNECTIONS (16), BENCH_HTTP_INVOICES (created first: the most
- *   sends a run can make; by default twice what the rate of the first 1,000 PUTs says the run needs);
+ *   sends a run can make; by default three times what the rate of the first 1,000 PUTs says the run needs);
  * - live: BENCH_LIVE_RATE (500 commands/s), BENCH_LIVE_SECONDS (20).
  */
 import { benchPaymentImport, type PaymentBenchResult } from './payments/payment-import.bench';
@@ -260,7 +260,7 @@ What the store adds to raw SQL: raw SQL variants that add its steps one at a tim
 the ratio to the baseline). An append whose expected version is the stream's head as the store last read or wrote it (a command
 reads its stream before it decides; a new stream has no head) is that one INSERT, prepared once per connection: a head that moved
 meanwhile is refused by the unique (stream, version) index and reported as a version conflict. On the server it then wakes other
-processes with a NOTIFY, coalesced (one in flight, one owed); the API instance that feeds the read models leaves it out, nobody else
+processes with a NOTIFY, coalesced (one in flight, one owed, at least 2 ms apart); the API instance that feeds the read models leaves it out, nobody else
 waits for its appends. For a head it does not know, the store reads it in the INSERT's transaction (BEGIN, head read, INSERT,
 COMMIT): the store's only path before, shown for what the known head saves. PGlite has no prepared statements through its API and
 no NOTIFY here.

@@ -65,7 +65,7 @@ const insertSql = (table: string) => `insert into ${table} (stream_id, stream_ve
            as e(stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
         order by e.stream_version
        returning transaction_id, global_position`;
-/** The store's wake-up for other processes, after the commit, coalesced the same way (one in flight, one owed). */
+/** The store's wake-up for other processes, after the commit, coalesced the same way (one in flight, one owed, 2 ms apart at least). */
 function coalescedNotify(sql: SqlClient): () => void {
   let inFlight = false;
   let again = false;
@@ -73,10 +73,14 @@ function coalescedNotify(sql: SqlClient): () => void {
     if (inFlight) return void (again = true);
     inFlight = true;
     void (async () => {
-      do {
+      for (;;) {
         again = false;
-        await sql.query(`select set_config('synchronous_commit', 'off', true), pg_notify($1, '')`, ['es_appended']).catch(() => undefined);
-      } while (again);
+        const sentAt = performance.now();
+        await sql.query(`select set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`, ['es_appended', 'bench'], { prepare: true }).catch(() => undefined);
+        if (!again) break;
+        const wait = 2 - (performance.now() - sentAt);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
       inFlight = false;
     })();
   };
