@@ -14,6 +14,7 @@
  *   sends a run can make; by default three times what the rate of the first 1,000 PUTs says the run needs);
  * - live: BENCH_LIVE_RATE (500 commands/s), BENCH_LIVE_SECONDS (20).
  */
+import os from 'node:os';
 import { benchPaymentImport, type PaymentBenchResult } from './payments/payment-import.bench';
 import { benchRebuild, type RebuildBenchResult } from './rebuild/rebuild.bench';
 import { type AppendBenchResult, type AppendRun, type Contender, benchAppend } from './append/append.bench';
@@ -290,7 +291,24 @@ ${figuresComment(figures)}`,
       results.push(await benchHttp({ store, databaseUrl: process.env.DATABASE_URL, seconds, connections, invoices }, (line) => console.log(line)));
     }
     const cells = (x: HttpRun) =>
-      [`${x.p50} ms`, `${x.p90} ms`, `${x.p99} ms`, `${x.max} ms`, `${fmt.int(x.non2xx)} / ${fmt.int(x.errors)}`, x.apiCpuMsPerRequest !== undefined ? `${x.apiCpuMsPerRequest.toFixed(2)} ms` : '—', `${x.loadCpuMsPerRequest.toFixed(2)} ms`];
+      [
+        `${x.p50} ms`,
+        `${x.p90} ms`,
+        `${x.p99} ms`,
+        `${x.max} ms`,
+        `${fmt.int(x.non2xx)} / ${fmt.int(x.errors)}`,
+        x.apiCpuMsPerRequest !== undefined ? `${x.apiCpuMsPerRequest.toFixed(2)} ms` : '—',
+        x.serverCpuMsPerRequest !== undefined ? `${x.serverCpuMsPerRequest.toFixed(2)} ms` : '—',
+        `${x.loadCpuMsPerRequest.toFixed(2)} ms`,
+      ];
+    // What one send costs the machine in CPU, and the rate that cost allows on all of its cores.
+    const budget = (r: HttpBenchResult) => {
+      const { apiCpuMsPerRequest: api, serverCpuMsPerRequest: server, loadCpuMsPerRequest: load } = r.send;
+      if (api === undefined) return '';
+      const total = api + (server ?? 0) + load;
+      const cores = os.cpus().length;
+      return `- ${storeName(r.store)}: ${total.toFixed(2)} ms of CPU per send in all (API ${api.toFixed(2)}${server !== undefined ? `, PostgreSQL ${server.toFixed(2)}` : ''}, autocannon ${load.toFixed(2)}): with all ${cores} cores busy, at most ${fmt.int((cores * 1000) / total)} sends/s on this machine.`;
+    };
     const rows: string[] = [];
     const figures: SummaryFigure[] = [];
     for (const r of results) {
@@ -312,14 +330,16 @@ PUT (${results.map((r) => `${fmt.int(r.invoices)} on ${storeName(r.store)}`).joi
 request when the previous one is answered), every POST on the next fresh invoice; GET /health (the HTTP stack and one \`SELECT 1\`) with the same
 connections and time is the baseline, the ceiling of any request on this stack and machine. Goals (issue 8): at least 1,500/s with p99 under 25 ms on 2 cores.
 
-| store | request | requests/s (ratio to /health) | p50 | p90 | p99 | max | non-2xx / errors | API process CPU per request | load generator CPU per request |
-|---|---|---|---|---|---|---|---|---|---|
+| store | request | requests/s (ratio to /health) | p50 | p90 | p99 | max | non-2xx / errors | API process CPU per request | PostgreSQL server CPU per request | load generator CPU per request |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.map((row) => `| ${row} |`).join('\n')}
 
 A send reads the invoice's stream, decides with the domain's decider, appends with the expected version, and answers 201 once every
 read model has the new event (read-your-writes): the projections' transactions (invoice list, case view, audit trail, …) are part of
 each request's time. Latencies are autocannon's histogram (ms, whole milliseconds). CPU per request is user + system time over the run,
-from /proc: the API process, and this process (autocannon); the PostgreSQL server's own CPU is on the same two cores and not shown.
+from /proc: the API process, the PostgreSQL server's processes (all of them, on this machine) and this process (autocannon), all on the
+same cores. What that allows at most:
+${results.map(budget).filter(Boolean).join('\n')}
 ${figuresComment(figures)}`,
     );
   },
