@@ -221,6 +221,7 @@ export class PostgresEventStore implements EventStore {
     });
     const last = rows[rows.length - 1];
     if (last) this.heads.set(streamId, { version: last.stream_version, hash: last.hash });
+    else this.heads.forget(streamId);
     return { events: rows.map(toStoredEvent), version: last?.stream_version ?? 0 };
   }
 

@@ -141,10 +141,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private readCheckpoints(): Promise<Map<string, GlobalPosition>> {
-    return readCheckpoints(
-      this.sql,
-      this.projections.map((projection) => projection.name),
-    );
+    return readCheckpoints(this.sql, this.projections.map((projection) => projection.name));
   }
 
   private async startFeeding(): Promise<void> {
@@ -214,27 +211,26 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private async feedTogether(projections: readonly Projection[], events: StoredEvent[]): Promise<LiveChange[]> {
     // Not waiting for the WAL flush (asyncCommit) is safe here: the read models and their checkpoints are lost
     // together in a server crash, and the events (committed durably by the append) are then projected again.
-    const { moved, changes } = await this.sql.transaction(async (tx) => {
-      const checkpoints = await readCheckpoints(
-        tx,
-        projections.map((projection) => projection.name),
-        true,
-      );
-      const moved = new Map<string, GlobalPosition>();
-      const changes: LiveChange[] = [];
-      for (const projection of projections) {
-        const checkpoint = checkpoints.get(projection.name)!;
-        const fresh = comparePositions(events[0].globalPosition, checkpoint) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, checkpoint) > 0);
-        if (fresh.length === 0) {
-          moved.set(projection.name, checkpoint);
-          continue;
+    const { moved, changes } = await this.sql.transaction(
+      async (tx) => {
+        const checkpoints = await readCheckpoints(tx, projections.map((projection) => projection.name), true);
+        const moved = new Map<string, GlobalPosition>();
+        const changes: LiveChange[] = [];
+        for (const projection of projections) {
+          const checkpoint = checkpoints.get(projection.name)!;
+          const fresh = comparePositions(events[0].globalPosition, checkpoint) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, checkpoint) > 0);
+          if (fresh.length === 0) {
+            moved.set(projection.name, checkpoint);
+            continue;
+          }
+          changes.push(...(await projection.apply(tx, fresh)));
+          moved.set(projection.name, fresh[fresh.length - 1].globalPosition);
         }
-        changes.push(...(await projection.apply(tx, fresh)));
-        moved.set(projection.name, fresh[fresh.length - 1].globalPosition);
-      }
-      await writeCheckpoints(tx, new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0)));
-      return { moved, changes };
-    }, { asyncCommit: true });
+        await writeCheckpoints(tx, new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0)));
+        return { moved, changes };
+      },
+      { asyncCommit: true },
+    );
     for (const [name, at] of moved) {
       this.positions.set(name, at);
       this.waiter.advance(name, at);
