@@ -5,7 +5,7 @@
 import { Logger } from '@nestjs/common';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
 import { AuditTrailProjection } from '../src/audit/audit-trail.projection';
-import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
+import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
 
 describe('Projection runner', () => {
   let api: Api;
@@ -15,18 +15,6 @@ describe('Projection runner', () => {
     token = await companyWithUser(api, ORG.main);
   });
   afterAll(async () => api?.close());
-
-  async function eventually(assertion: () => Promise<void>, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return await assertion();
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  }
 
   const lag = async () => {
     const { body } = await api.call('GET', '/api/admin/projections', { token: api.adminToken });
@@ -49,7 +37,7 @@ describe('Projection runner', () => {
       for (const [name, events] of Object.entries(behind)) if (name !== 'audit-trail') expect([name, events]).toEqual([name, 0]);
 
       failing = false;
-      await eventually(async () => expect((await lag())['audit-trail']).toBe(0), 40_000);
+      await until(async () => (await lag())['audit-trail'] === 0, 40_000);
       // Every event in the trail, the ones it failed on included, each once.
       const { rows } = await api.storage.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM rm_audit');
       expect(rows[0]!.n).toBe(await api.eventCount());

@@ -12,7 +12,7 @@ import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Api, ORG, address, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
+import { type Api, ORG, address, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
 import { type Route, exampleOf, jsonBodySchema, nestRoutes, openApiOperations, routeKey } from './support/routes';
 
 const BANKGIRO = '5677-5612';
@@ -84,7 +84,7 @@ describe('Security of every route', () => {
     resourcesOfA.importId = imported.body.importId;
     const queue = await api.call('GET', '/api/payments/unmatched', { token: tokenA });
     resourcesOfA.paymentId = queue.body.items[0].paymentId;
-    await waitFor(async () => (await api.call('GET', '/api/invoices/SEC-A-1', { token: tokenA })).body.partnerCaseId);
+    await until(async () => (await api.call('GET', '/api/invoices/SEC-A-1', { token: tokenA })).body.partnerCaseId);
   }, 60_000);
 
   afterAll(async () => {
@@ -343,12 +343,3 @@ function signPushNotification(body: string, secret: string, timestamp: number): 
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { companyIdFor } from '../../src/shared/auth/tokens';
-import { type Api, ORG, companyWithUser, invoiceBody, postgresStorage, startApi } from '../support/api-harness';
+import { type Api, ORG, companyWithUser, invoiceBody, postgresStorage, startApi, until } from '../support/api-harness';
 
 const url = process.env.DATABASE_URL;
 
@@ -254,12 +254,3 @@ if (url)
     }, 180_000);
   });
 
-async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -186,3 +186,14 @@ export async function companyWithUser(api: Api, organisationNumber = ORG.main, a
   }
   return token;
 }
+
+/** Polls `probe` until it returns something truthy (returned), or throws after `timeoutMs`. */
+export async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

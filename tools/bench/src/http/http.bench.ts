@@ -52,11 +52,16 @@ export interface HttpBenchResult {
 
 const TICKS_PER_SECOND = 100;
 
+/** A process's name and user + system CPU time in ms, from its /proc/<pid>/stat line. */
+function parseStat(stat: string): { name: string; cpuMs: number } {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND };
+}
+
 /** User + system CPU time of a process in ms, from /proc (Linux); undefined elsewhere. */
 export function processCpuMs(pid: number): number | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).cpuMs;
   } catch {
     return undefined;
   }
@@ -73,10 +78,8 @@ export function postgresCpuMs(): number | undefined {
   }
   for (const pid of entries) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total = (total ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+      const { name, cpuMs } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      if (name === 'postgres') total = (total ?? 0) + cpuMs;
     } catch {
       // The process ended meanwhile.
     }
