@@ -1,4 +1,5 @@
 /** Rules every adapter applies the same way when appending, so they behave identically under the contract suite. */
+import { canonicalJsonOf } from './hash-chain';
 import { type AppendResult, type ExpectedVersion, type GlobalPosition, type NewEvent, type StreamAppend } from './port';
 
 /** An event id is already stored, and the append is not a plain retry of the append that stored it. */
@@ -12,18 +13,26 @@ export class DuplicateEventIdError extends Error {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function toJson(value: unknown, what: string): unknown {
-  const text = JSON.stringify(value);
-  if (text === undefined) throw new TypeError(`${what} is not JSON-serialisable`);
-  return JSON.parse(text);
+/**
+ * An event validated for storing, its data and metadata as canonical JSON text (`canonicalJsonOf`): what the
+ * SQL store writes as it is and hashes without serialising again. `decodeEvent` gives the plain JSON objects,
+ * exactly what PostgreSQL's JSONB gives back (Dates become strings, undefined properties vanish), so hashes
+ * computed at append time hold after a read, and every adapter returns the same shapes.
+ */
+export interface EncodedEvent {
+  type: string;
+  /** `metadata.eventId`, a UUID. */
+  eventId: string;
+  dataJson: string;
+  metadataJson: string;
 }
 
 /**
- * Validates events and returns them as plain JSON: exactly what PostgreSQL's JSONB gives back (Dates become
- * strings, undefined properties vanish), so hashes computed at append time hold after a read, and the
- * in-memory adapter returns the same shapes as the SQL one. Event ids must be UUIDs (the SQL column is `uuid`).
+ * Validates events and encodes them (see EncodedEvent). Event ids must be UUIDs (the SQL column is `uuid`) and
+ * unique within the call; values JSON cannot represent faithfully (NaN, Infinity, bigint, functions, cycles)
+ * are refused with a TypeError rather than stored as null.
  */
-export function prepareEvents(events: readonly NewEvent[]): NewEvent[] {
+export function encodeEvents(events: readonly NewEvent[]): EncodedEvent[] {
   const seen = new Set<string>();
   return events.map((event) => {
     if (typeof event.type !== 'string' || event.type === '') throw new TypeError('Event type must be a non-empty string');
@@ -33,10 +42,16 @@ export function prepareEvents(events: readonly NewEvent[]): NewEvent[] {
     seen.add(eventId.toLowerCase());
     return {
       type: event.type,
-      data: toJson(event.data, `Data of ${event.type}`),
-      metadata: toJson(event.metadata, `Metadata of ${event.type}`) as NewEvent['metadata'],
+      eventId,
+      dataJson: canonicalJsonOf(event.data, `Data of ${event.type}`),
+      metadataJson: canonicalJsonOf(event.metadata, `Metadata of ${event.type}`),
     };
   });
+}
+
+/** The plain JSON event an EncodedEvent stands for. */
+export function decodeEvent(event: EncodedEvent): NewEvent {
+  return { type: event.type, data: JSON.parse(event.dataJson), metadata: JSON.parse(event.metadataJson) as NewEvent['metadata'] };
 }
 
 export function isExpectedVersion(expected: ExpectedVersion, actual: number): boolean {
@@ -57,10 +72,10 @@ export interface StoredEventRef {
  * earlier result is returned instead of an error. Any other overlap is a `DuplicateEventIdError`; no overlap
  * means the conflict stands (`undefined`).
  */
-export function resolvePriorAppend(streamId: string, events: readonly NewEvent[], found: readonly StoredEventRef[]): AppendResult | undefined {
+export function resolvePriorAppend(streamId: string, events: readonly { eventId: string }[], found: readonly StoredEventRef[]): AppendResult | undefined {
   if (found.length === 0) return undefined;
   const byId = new Map(found.map((ref) => [ref.eventId.toLowerCase(), ref]));
-  const refs = events.map((event) => byId.get(event.metadata.eventId.toLowerCase()));
+  const refs = events.map((event) => byId.get(event.eventId.toLowerCase()));
   const replay = refs.every(
     (ref, i) => ref !== undefined && ref.streamId === streamId && ref.streamVersion === refs[0]!.streamVersion + i,
   );
@@ -72,12 +87,12 @@ export function resolvePriorAppend(streamId: string, events: readonly NewEvent[]
 /** One append of an `appendToStreams` call, validated. */
 export interface PreparedAppend {
   streamId: string;
-  events: NewEvent[];
+  events: EncodedEvent[];
   expectedVersion: ExpectedVersion;
 }
 
 /**
- * `prepareEvents` for a whole `appendToStreams` call: event ids must be unique across all its streams (they are
+ * `encodeEvents` for a whole `appendToStreams` call: event ids must be unique across all its streams (they are
  * in the table), and each stream may appear once (a second append could only conflict with the first).
  */
 export function prepareAppends(appends: readonly StreamAppend[]): PreparedAppend[] {
@@ -86,7 +101,7 @@ export function prepareAppends(appends: readonly StreamAppend[]): PreparedAppend
     if (streams.has(streamId)) throw new TypeError(`Stream ${streamId} appears more than once in one appendToStreams call`);
     streams.add(streamId);
   }
-  const events = prepareEvents(appends.flatMap((append) => append.events));
+  const events = encodeEvents(appends.flatMap((append) => append.events));
   let offset = 0;
   return appends.map(({ streamId, expectedVersion, events: { length } }) => ({
     streamId,
@@ -111,7 +126,7 @@ export function resolvePriorAppends(
     resolvePriorAppend(
       streamId,
       events,
-      events.flatMap((event) => byId.get(event.metadata.eventId.toLowerCase()) ?? []),
+      events.flatMap((event) => byId.get(event.eventId.toLowerCase()) ?? []),
     ),
   );
   if (priors.every((prior, i) => prior !== undefined || appends[i]!.events.length === 0)) return priors;

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import { decodeEvent, encodeEvents } from './append-rules';
 import { newEvent } from './contract/helpers';
-import { computeEventHash, verifyStreamChain } from './hash-chain';
+import { canonicalJsonOf, computeEncodedEventHash, computeEventHash, verifyStreamChain } from './hash-chain';
 import { type StoredEvent } from './port';
 
 /** A correctly chained stream of `count` events. */
@@ -39,7 +41,41 @@ describe('computeEventHash', () => {
 
   it('refuses values JSON cannot represent', () => {
     const [event] = chain('s', 1);
-    expect(() => computeEventHash({ ...event!, data: { amount: 1n } })).toThrow();
+    expect(() => computeEventHash({ ...event!, data: { amount: 1n } })).toThrow(TypeError);
+    expect(() => canonicalJsonOf({ amount: Number.NaN }, 'Data of A')).toThrow(/Data of A is not JSON-serialisable/);
+  });
+});
+
+describe('computeEncodedEventHash (the write path)', () => {
+  // Any JSON a caller may hand in, Dates and undefined properties included, and any string (escapes, astral characters).
+  const value = fc.letrec((tie) => ({
+    any: fc.oneof(
+      { depthSize: 'small' },
+      fc.string({ unit: 'binary' }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.date({ noInvalidDate: true }),
+      fc.array(tie('any'), { maxLength: 4 }),
+      fc.dictionary(fc.string({ unit: 'binary' }), fc.option(tie('any'), { nil: undefined }), { maxKeys: 5 }),
+    ),
+  })).any;
+
+  it('gives the hash computeEventHash gives the event read back, for any JSON content', () => {
+    fc.assert(
+      fc.property(value, fc.string({ unit: 'binary' }), fc.nat(), fc.string(), (data, streamId, version, previousHash) => {
+        const [encoded] = encodeEvents([newEvent('A', data)]);
+        const recordedAt = '2025-03-01T10:00:00.000Z';
+        const streamVersion = version + 1;
+        const hash = computeEncodedEventHash({ ...encoded!, streamId, streamVersion, recordedAt, previousHash });
+        // What a reader gets back is the decoded text (as JSONB gives it), whatever key order it comes in.
+        const read = decodeEvent(encoded!);
+        expect(computeEventHash({ ...read, streamId, streamVersion, recordedAt, previousHash })).toBe(hash);
+        expect(read.data).toEqual(JSON.parse(JSON.stringify({ data })).data);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

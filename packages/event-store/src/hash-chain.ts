@@ -8,21 +8,57 @@
  * Deleting the last events of a stream, or rewriting the tail and re-hashing it, is not (that needs an
  * anchor kept outside the table, e.g. the head hashes in an exported audit).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import { type StoredEvent } from './port';
 
-// strict: throw on values JSON cannot represent (bigint, NaN, functions, cycles) instead of hashing a stand-in.
+// strict: throw on values JSON cannot represent faithfully (NaN, Infinity, bigint, functions, symbols, cycles)
+// instead of storing and hashing a stand-in such as null.
 const canonicalJson = configure({ deterministic: true, strict: true });
+
+/**
+ * The canonical JSON text of `value`: object keys sorted, `toJSON` applied (Dates become strings), undefined
+ * properties left out. It is what the store writes and what the hash covers, so it is computed once per event.
+ * Throws a TypeError naming `what` for a value JSON cannot represent.
+ */
+export function canonicalJsonOf(value: unknown, what: string): string {
+  let json: string | undefined;
+  try {
+    json = canonicalJson(value);
+  } catch (error) {
+    throw new TypeError(`${what} is not JSON-serialisable: ${(error as Error).message}`);
+  }
+  if (json === undefined) throw new TypeError(`${what} is not JSON-serialisable`);
+  return json;
+}
 
 export type HashInput = Pick<StoredEvent, 'streamId' | 'streamVersion' | 'type' | 'data' | 'metadata' | 'recordedAt' | 'previousHash'>;
 
 export function computeEventHash(event: HashInput): string {
   const { streamId, streamVersion, type, data, metadata, recordedAt, previousHash } = event;
-  const json = canonicalJson({ streamId, streamVersion, type, data, metadata, recordedAt, previousHash });
-  if (json === undefined) throw new TypeError('Event is not JSON-serialisable');
-  return createHash('sha256').update(json).digest('hex');
+  return sha256(canonicalJsonOf({ streamId, streamVersion, type, data, metadata, recordedAt, previousHash }, `Event ${type}`));
 }
+
+/** `HashInput` with data and metadata already as their canonical JSON text (`canonicalJsonOf`). */
+export interface EncodedHashInput extends Omit<HashInput, 'data' | 'metadata'> {
+  dataJson: string;
+  metadataJson: string;
+}
+
+/**
+ * The same hash as `computeEventHash` of the decoded event, from the parts' canonical JSON: the envelope is
+ * written out by hand with its keys in sorted order, so no event is serialised twice on the write path.
+ */
+export function computeEncodedEventHash(event: EncodedHashInput): string {
+  const { streamId, streamVersion, type, dataJson, metadataJson, recordedAt, previousHash } = event;
+  if (!Number.isSafeInteger(streamVersion)) throw new TypeError(`streamVersion must be an integer, got ${streamVersion}`);
+  return sha256(
+    `{"data":${dataJson},"metadata":${metadataJson},"previousHash":${JSON.stringify(previousHash)},"recordedAt":${JSON.stringify(recordedAt)},` +
+      `"streamId":${JSON.stringify(streamId)},"streamVersion":${streamVersion},"type":${JSON.stringify(type)}}`,
+  );
+}
+
+const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 export type ChainProblemKind = 'edited' | 'missing' | 'reordered' | 'broken_link';
 

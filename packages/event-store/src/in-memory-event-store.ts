@@ -1,5 +1,5 @@
-import { isExpectedVersion, prepareAppends, resolvePriorAppends } from './append-rules';
-import { computeEventHash } from './hash-chain';
+import { decodeEvent, isExpectedVersion, prepareAppends, resolvePriorAppends } from './append-rules';
+import { computeEncodedEventHash } from './hash-chain';
 import {
   type AppendResult,
   type EventStore,
@@ -54,7 +54,7 @@ export class InMemoryEventStore implements EventStore {
 
   async appendToStreams(batch: readonly StreamAppend[]): Promise<AppendResult[]> {
     const appends = prepareAppends(batch);
-    const known = appends.flatMap(({ events }) => events.flatMap((event) => this.byEventId.get(event.metadata.eventId.toLowerCase()) ?? []));
+    const known = appends.flatMap(({ events }) => events.flatMap((event) => this.byEventId.get(event.eventId.toLowerCase()) ?? []));
     const priors = resolvePriorAppends(
       appends,
       known.map((e) => ({ eventId: e.metadata.eventId, streamId: e.streamId, streamVersion: e.streamVersion, globalPosition: e.globalPosition })),
@@ -72,11 +72,12 @@ export class InMemoryEventStore implements EventStore {
       for (const event of events) {
         const previous = stream[stream.length - 1];
         const counter = BigInt(this.log.length + 1);
-        const unhashed = { ...event, streamId, streamVersion: stream.length + 1, recordedAt, previousHash: previous?.hash ?? '' };
-        const stored: StoredEvent = { ...unhashed, globalPosition: { commit: counter, prepare: counter }, hash: computeEventHash(unhashed) };
+        const unhashed = { streamId, streamVersion: stream.length + 1, recordedAt, previousHash: previous?.hash ?? '' };
+        const hash = computeEncodedEventHash({ ...unhashed, type: event.type, dataJson: event.dataJson, metadataJson: event.metadataJson });
+        const stored: StoredEvent = { ...decodeEvent(event), ...unhashed, globalPosition: { commit: counter, prepare: counter }, hash };
         stream.push(stored);
         this.log.push(stored);
-        this.byEventId.set(event.metadata.eventId.toLowerCase(), stored);
+        this.byEventId.set(event.eventId.toLowerCase(), stored);
       }
       if (stream.length > 0) this.streams.set(streamId, stream);
       return this.head(streamId);

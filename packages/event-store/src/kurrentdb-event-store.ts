@@ -26,11 +26,13 @@ import {
   type StoredEventRef,
   isExpectedVersion,
   prepareAppends,
-  prepareEvents,
+  decodeEvent,
+  encodeEvents,
+  type EncodedEvent,
   resolvePriorAppend,
   resolvePriorAppends,
 } from './append-rules';
-import { computeEventHash } from './hash-chain';
+import { computeEncodedEventHash } from './hash-chain';
 import {
   filterPrefixes,
   isOwnStream,
@@ -122,8 +124,8 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, 
   return results;
 }
 
-const refsOf = (stored: readonly StoredEvent[], events: readonly NewEvent[]): StoredEventRef[] => {
-  const wanted = new Set(events.map((event) => event.metadata.eventId.toLowerCase()));
+const refsOf = (stored: readonly StoredEvent[], events: readonly EncodedEvent[]): StoredEventRef[] => {
+  const wanted = new Set(events.map((event) => event.eventId.toLowerCase()));
   return stored
     .filter((event) => typeof event.metadata.eventId === 'string' && wanted.has(event.metadata.eventId.toLowerCase()))
     .map((event) => ({ eventId: event.metadata.eventId, streamId: event.streamId, streamVersion: event.streamVersion, globalPosition: event.globalPosition }));
@@ -180,7 +182,7 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async appendToStream(streamId: string, newEvents: readonly NewEvent[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
-    const events = prepareEvents(newEvents);
+    const events = encodeEvents(newEvents);
     this.assertOwnStream(streamId);
     for (let attempt = 1; ; attempt++) {
       const tail = await this.readTail(streamId, events.length);
@@ -384,24 +386,24 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   /** The stored events with these ids right after a numeric expectation (where a replay of this append would be). */
-  private async storedAfterExpected(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion, current: number): Promise<StoredEventRef[]> {
+  private async storedAfterExpected(streamId: string, events: readonly EncodedEvent[], expected: ExpectedVersion, current: number): Promise<StoredEventRef[]> {
     if (events.length === 0 || expected === 'any') return [];
     const from = expected === 'no_stream' ? 0 : expected;
     if (from >= current) return [];
     return refsOf(await this.readForward(streamId, BigInt(from), events.length), events);
   }
 
-  private async findPriorAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion, current: number): Promise<AppendResult | undefined> {
+  private async findPriorAppend(streamId: string, events: readonly EncodedEvent[], expected: ExpectedVersion, current: number): Promise<AppendResult | undefined> {
     return resolvePriorAppend(streamId, events, await this.storedAfterExpected(streamId, events, expected, current));
   }
 
   /** Records for an append after `version`, hash-chained from `previousHash`. */
-  private records(streamId: string, events: readonly NewEvent[], version: number, previousHash: string, recordedAt: string) {
+  private records(streamId: string, events: readonly EncodedEvent[], version: number, previousHash: string, recordedAt: string) {
     let previous = previousHash;
     return events.map((event, i) => {
-      const unhashed = { ...event, streamId, streamVersion: version + i + 1, recordedAt, previousHash: previous };
-      const hash = computeEventHash(unhashed);
-      const record = toEventData(event, { recordedAt, previousHash: previous, hash });
+      const { type, dataJson, metadataJson } = event;
+      const hash = computeEncodedEventHash({ type, dataJson, metadataJson, streamId, streamVersion: version + i + 1, recordedAt, previousHash: previous });
+      const record = toEventData(decodeEvent(event), { recordedAt, previousHash: previous, hash });
       previous = hash;
       return record;
     });

@@ -22,15 +22,16 @@
  */
 import {
   DuplicateEventIdError,
+  type EncodedEvent,
   type PreparedAppend,
+  encodeEvents,
   isExpectedVersion,
   prepareAppends,
-  prepareEvents,
   resolvePriorAppend,
   resolvePriorAppends,
 } from './append-rules';
 import { randomUUID } from 'node:crypto';
-import { computeEventHash } from './hash-chain';
+import { computeEncodedEventHash } from './hash-chain';
 import {
   type AppendResult,
   type EventMetadata,
@@ -226,7 +227,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendToStream(streamId: string, newEvents: readonly NewEvent[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
-    const events = prepareEvents(newEvents);
+    const events = encodeEvents(newEvents);
     for (let attempt = 1; ; attempt++) {
       try {
         // The head the caller expects is known (it read the stream, or it is new): one INSERT, atomic on its own.
@@ -250,7 +251,7 @@ export class PostgresEventStore implements EventStore {
         const prior = await this.findPriorAppend(streamId, events);
         if (prior) return prior;
         if (versionTaken) throw new WrongExpectedVersionError(streamId, expectedVersion, await this.currentVersion(streamId));
-        if (idTaken) throw new DuplicateEventIdError(events.map((event) => event.metadata.eventId));
+        if (idTaken) throw new DuplicateEventIdError(events.map((event) => event.eventId));
         throw error;
       }
     }
@@ -312,7 +313,7 @@ export class PostgresEventStore implements EventStore {
           return priors.map((prior, i) => prior ?? headResult(heads.get(appends[i]!.streamId)));
         }
         if (error instanceof WrongExpectedVersionError) throw error;
-        if (idTaken) throw new DuplicateEventIdError(appends.flatMap((append) => append.events.map((event) => event.metadata.eventId)));
+        if (idTaken) throw new DuplicateEventIdError(appends.flatMap((append) => append.events.map((event) => event.eventId)));
 
         // Which stream moved? A numeric expectation that no longer holds is a conflict; an 'any' stream retries.
         const current = await readHeads(this.client, streamIds);
@@ -421,7 +422,7 @@ export class PostgresEventStore implements EventStore {
   private async appendInTransaction(
     tx: SqlExecutor,
     streamId: string,
-    events: NewEvent[],
+    events: EncodedEvent[],
     expectedVersion: ExpectedVersion,
   ): Promise<{ result: AppendResult; written?: StreamHead }> {
     // Both statements of every append are prepared once per connection (see QueryOptions.prepare).
@@ -442,14 +443,13 @@ export class PostgresEventStore implements EventStore {
    * Inserts `events` after `head` in one statement; a version someone else took fails on the unique index.
    * Returns the stream's new head as well, for the caller to remember once it has committed.
    */
-  private async insertEvents(executor: SqlExecutor, streamId: string, head: StreamHead, events: NewEvent[]): Promise<{ result: AppendResult; written: StreamHead }> {
+  private async insertEvents(executor: SqlExecutor, streamId: string, head: StreamHead, events: EncodedEvent[]): Promise<{ result: AppendResult; written: StreamHead }> {
     const recordedAt = new Date().toISOString();
     let previousHash = head.hash;
     const rows = events.map((event, i) => {
-      const unhashed = { ...event, streamId, streamVersion: head.version + i + 1, recordedAt, previousHash };
-      previousHash = computeEventHash(unhashed);
-      const { type, data, metadata } = event;
-      return { stream_version: unhashed.streamVersion, event_id: metadata.eventId, type, data, metadata, previous_hash: unhashed.previousHash, hash: previousHash };
+      const row = hashedRow(event, streamId, head.version + i + 1, recordedAt, previousHash);
+      previousHash = row.hash;
+      return row.json;
     });
     // One parameter for the whole batch (no 65535-parameter limit); ORDER BY assigns global positions in version order.
     const { rows: inserted } = await executor.query<{ transaction_id: string; global_position: string }>(
@@ -459,7 +459,7 @@ export class PostgresEventStore implements EventStore {
            as e(stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
         order by e.stream_version
        returning transaction_id, global_position`,
-      [streamId, recordedAt, JSON.stringify(rows)],
+      [streamId, recordedAt, `[${rows.join(',')}]`],
       { prepare: true },
     );
     const last = inserted.map(toPosition).reduce((a, b) => (b.prepare > a.prepare ? b : a));
@@ -485,20 +485,9 @@ export class PostgresEventStore implements EventStore {
       const version = head?.stream_version ?? 0;
       let previousHash = head?.hash ?? '';
       return events.map((event, i) => {
-        const unhashed = { ...event, streamId, streamVersion: version + i + 1, recordedAt, previousHash };
-        previousHash = computeEventHash(unhashed);
-        const { type, data, metadata } = event;
-        return {
-          ord: ord++,
-          stream_id: streamId,
-          stream_version: unhashed.streamVersion,
-          event_id: metadata.eventId,
-          type,
-          data,
-          metadata,
-          previous_hash: unhashed.previousHash,
-          hash: previousHash,
-        };
+        const row = hashedRow(event, streamId, version + i + 1, recordedAt, previousHash, ord++);
+        previousHash = row.hash;
+        return row.json;
       });
     });
     if (rows.length === 0) return { results: appends.map(({ streamId }) => headResult(heads.get(streamId))), written: false };
@@ -512,7 +501,7 @@ export class PostgresEventStore implements EventStore {
            as e(ord integer, stream_id text, stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
         order by e.ord
        returning stream_id, transaction_id, global_position`,
-      [recordedAt, JSON.stringify(rows)],
+      [recordedAt, `[${rows.join(',')}]`],
     );
     const last = new Map<string, GlobalPosition>();
     for (const row of inserted) {
@@ -529,7 +518,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async findPriorAppends(appends: readonly PreparedAppend[]): Promise<(AppendResult | undefined)[] | undefined> {
-    const eventIds = appends.flatMap(({ events }) => events.map((event) => event.metadata.eventId));
+    const eventIds = appends.flatMap(({ events }) => events.map((event) => event.eventId));
     if (eventIds.length === 0) return undefined;
     const { rows } = await this.client.query<{ event_id: string; stream_id: string; stream_version: number; transaction_id: string; global_position: string }>(
       `select event_id, stream_id, stream_version, transaction_id, global_position from ${EVENTS_TABLE} where event_id = any($1::uuid[])`,
@@ -547,12 +536,28 @@ export class PostgresEventStore implements EventStore {
     return rows[0]!.version;
   }
 
-  private async findPriorAppend(streamId: string, events: NewEvent[]): Promise<AppendResult | undefined> {
+  private async findPriorAppend(streamId: string, events: EncodedEvent[]): Promise<AppendResult | undefined> {
     const { rows } = await this.client.query<{ event_id: string; stream_id: string; stream_version: number; transaction_id: string; global_position: string }>(
       `select event_id, stream_id, stream_version, transaction_id, global_position from ${EVENTS_TABLE} where event_id = any($1::uuid[])`,
-      [events.map((event) => event.metadata.eventId)],
+      [events.map((event) => event.eventId)],
     );
     const found = rows.map((row) => ({ eventId: row.event_id, streamId: row.stream_id, streamVersion: row.stream_version, globalPosition: toPosition(row) }));
     return resolvePriorAppend(streamId, events, found);
   }
+}
+
+/**
+ * One row of an INSERT's JSON parameter, hash-chained after `previousHash`, written out as text: the event's
+ * canonical JSON goes in as it is, so nothing is serialised twice. `ord` orders the rows of a multi-stream append.
+ */
+function hashedRow(event: EncodedEvent, streamId: string, streamVersion: number, recordedAt: string, previousHash: string, ord?: number): { json: string; hash: string } {
+  const { type, eventId, dataJson, metadataJson } = event;
+  const hash = computeEncodedEventHash({ streamId, streamVersion, type, dataJson, metadataJson, recordedAt, previousHash });
+  const prefix = ord === undefined ? '' : `"ord":${ord},"stream_id":${JSON.stringify(streamId)},`;
+  return {
+    hash,
+    json:
+      `{${prefix}"stream_version":${streamVersion},"event_id":${JSON.stringify(eventId)},"type":${JSON.stringify(type)},` +
+      `"data":${dataJson},"metadata":${metadataJson},"previous_hash":${JSON.stringify(previousHash)},"hash":"${hash}"}`,
+  };
 }

@@ -226,17 +226,39 @@ export function runEventStoreContract(name: string, harness: EventStoreContractH
       it('keeps metadata and data intact, including extra keys and nested values', async () => {
         const event = newEvent(
           'PaymentRegistered',
-          { zeta: 1, alpha: { nested: [1, 'two', { b: true, a: null }] }, amount: 1234.5, at: new Date('2025-03-02T08:00:00.000Z') },
+          {
+            zeta: 1,
+            alpha: { nested: [1, 'two', { b: true, a: null }] },
+            amount: 1234.5,
+            at: new Date('2025-03-02T08:00:00.000Z'),
+            text: 'Åsa "Ö" \\ \n\t \u2028 😀',
+            'ä key': -0,
+            dropped: undefined,
+          },
           { actor: { kind: 'bank', id: 'bgc' }, reason: 'bank file 2025-03-02', tenant: 'acme', trace: { spanId: 'x1' } },
         );
         await store.appendToStream('s', [event], { expectedVersion: 0 });
-        const expected = { ...event, data: { ...(event.data as object), at: '2025-03-02T08:00:00.000Z' } };
+        const { dropped: _dropped, ...kept } = event.data as Record<string, unknown>;
+        const expected = { ...event, data: { ...kept, at: '2025-03-02T08:00:00.000Z', 'ä key': 0 } };
         const [fromStream] = (await store.readStream('s')).events;
         const [fromLog] = await store.readAll({ limit: 1 });
         for (const read of [fromStream!, fromLog!]) {
           expect(read.metadata).toEqual(expected.metadata);
           expect(read.data).toEqual(expected.data);
         }
+      });
+
+      it('refuses values JSON cannot represent faithfully, and stores nothing', async () => {
+        const cyclic: Record<string, unknown> = {};
+        cyclic.self = cyclic;
+        for (const data of [{ amount: Number.NaN }, { amount: Number.POSITIVE_INFINITY }, { amount: 1n }, { fn: () => 1 }, cyclic]) {
+          await expect(store.appendToStream('s', [newEvent('A', data)], { expectedVersion: 0 })).rejects.toThrow(TypeError);
+        }
+        await expect(store.appendToStreams([{ streamId: 's', events: [newEvent('A', { amount: Number.NaN })], expectedVersion: 0 }])).rejects.toThrow(
+          /not JSON-serialisable/,
+        );
+        expect(await store.readStream('s')).toEqual({ events: [], version: 0 });
+        expect(await store.readAll({ limit: 10 })).toEqual([]);
       });
 
       it('records when the store wrote each event', async () => {
