@@ -10,32 +10,50 @@ export interface StreamHead {
   hash: string;
 }
 
-/** Bounded, least recently used out first. */
+/**
+ * Bounded, and what was not used lately goes first: two generations of at most half the capacity each.
+ * Entries go into the recent one; when it is full it becomes the older one (the one before is dropped), and
+ * an older entry used again moves back to the recent one. Every operation is O(1): evicting one entry at a
+ * time from the front of a Map made each eviction step over the holes earlier ones left.
+ */
 export class StreamHeads {
-  private readonly heads = new Map<string, StreamHead>();
+  private recent = new Map<string, StreamHead>();
+  private older = new Map<string, StreamHead>();
+  private readonly generation: number;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(capacity = 10_000) {
+    this.generation = Math.max(1, Math.floor(capacity / 2));
+  }
 
   get(streamId: string): StreamHead | undefined {
-    const head = this.heads.get(streamId);
-    if (head) {
-      // Map keeps insertion order: moving the entry to the end makes the first entry the least recently used.
-      this.heads.delete(streamId);
-      this.heads.set(streamId, head);
+    const head = this.recent.get(streamId);
+    if (head) return head;
+    const older = this.older.get(streamId);
+    if (older) {
+      this.older.delete(streamId);
+      this.remember(streamId, older);
     }
-    return head;
+    return older;
   }
 
   /** Remembers a head; an older version than the one known is ignored (reads and appends may finish out of order). */
   set(streamId: string, head: StreamHead): void {
-    const known = this.heads.get(streamId);
+    const known = this.recent.get(streamId) ?? this.older.get(streamId);
     if (known && known.version > head.version) return;
-    this.heads.delete(streamId);
-    this.heads.set(streamId, head);
-    if (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value!);
+    this.older.delete(streamId);
+    this.remember(streamId, head);
   }
 
   forget(streamId: string): void {
-    this.heads.delete(streamId);
+    this.recent.delete(streamId);
+    this.older.delete(streamId);
+  }
+
+  private remember(streamId: string, head: StreamHead): void {
+    if (!this.recent.has(streamId) && this.recent.size >= this.generation) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(streamId, head);
   }
 }

@@ -164,6 +164,25 @@ describe('stockholmDate', () => {
     expect(stockholmDate(new Date(Date.UTC(2026, 9, 24, 22, 30)))).toBe('2026-10-25');
   });
 
+  it("agrees with Intl's Stockholm date at every instant tried: every 37 minutes or so around each DST switch, and at random since 1850", () => {
+    const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const instants: number[] = [];
+    // The switches of 1980–2040 lie in the last week of March and of October (and September before 1996).
+    for (let year = 1980; year <= 2040; year++) {
+      for (const month of [2, 8, 9]) {
+        const from = Date.UTC(year, month, 24);
+        for (let t = from; t < from + 8 * 86_400_000; t += 37 * 60_000 + 13_001) instants.push(t);
+      }
+    }
+    // Stockholm's own time (+01:00:14) gave way to CET at local midnight, 1899-12-31T22:59:46Z: not on an hour.
+    for (let t = Date.UTC(1899, 11, 31, 22, 0); t < Date.UTC(1900, 0, 1, 0, 0); t += 1_000) instants.push(t);
+    let seed = 42;
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 10_000; i++) instants.push(Date.UTC(1850, 0, 1) + Math.floor(random() * 300 * 365.25 * 86_400_000));
+    const wrong = instants.filter((t) => stockholmDate(new Date(t)) !== reference.format(new Date(t)));
+    expect(wrong.map((t) => new Date(t).toISOString())).toEqual([]);
+  });
+
   it('does not depend on the process time zone', () => {
     const saved = process.env.TZ;
     try {

@@ -63,6 +63,10 @@ const STOCKHOLM = new Intl.DateTimeFormat('en-US', {
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
 });
 // An instant must say where it is: 'Z' or an offset. A string without one would be read in the
 // process's own time zone, which would make the domain depend on the machine it runs on.
@@ -74,11 +78,41 @@ export function stockholmDate(instant: string | Date): LocalDate {
   if (typeof instant === 'string' && !(INSTANT_WITH_ZONE.test(instant) && isLocalDate(instant.slice(0, 10)))) {
     throw new RangeError(`Not an ISO instant with 'Z' or an offset: ${JSON.stringify(instant)}`);
   }
-  const d = typeof instant === 'string' ? new Date(instant) : instant;
-  if (Number.isNaN(d.getTime())) throw new RangeError('Invalid instant');
-  const parts = STOCKHOLM.formatToParts(d);
-  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
+  const ms = (typeof instant === 'string' ? new Date(instant) : instant).getTime();
+  if (Number.isNaN(ms)) throw new RangeError('Invalid instant');
+  const offset = stockholmOffsetDuring(Math.floor(ms / HOUR_MS));
+  if (offset !== undefined) return fromUtcMs(Math.floor((ms + offset) / DAY_MS) * DAY_MS);
+  return fromUtcMs(Math.floor(stockholmWallClock(ms) / DAY_MS) * DAY_MS);
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The Stockholm wall-clock time at `ms`, as if it were UTC milliseconds (whole seconds). */
+function stockholmWallClock(ms: number): number {
+  const parts = STOCKHOLM.formatToParts(new Date(ms));
+  const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  const wall = new Date(0);
+  wall.setUTCFullYear(part('year'), part('month') - 1, part('day'));
+  wall.setUTCHours(part('hour'), part('minute'), part('second'));
+  return wall.getTime();
+}
+
+// Why a memo: Intl's formatToParts costs microseconds and every command asks for today's date, often several
+// times. The zone's offset is the same all through almost every UTC hour, so it is looked up once per hour
+// (at its first and last second); an hour in which it changes (a DST switch not on the hour) is computed per
+// call. Bounded, and pure: the same hour always has the same offset.
+const offsetByHour = new Map<number, number | undefined>();
+
+function stockholmOffsetDuring(hour: number): number | undefined {
+  if (offsetByHour.has(hour)) return offsetByHour.get(hour);
+  const start = hour * HOUR_MS;
+  const end = start + HOUR_MS - 1000;
+  const atStart = stockholmWallClock(start) - start;
+  const atEnd = stockholmWallClock(end) - Math.floor(end / 1000) * 1000;
+  const offset = atStart === atEnd ? atStart : undefined;
+  if (offsetByHour.size >= 1000) offsetByHour.clear();
+  offsetByHour.set(hour, offset);
+  return offset;
 }
 
 // ---------------------------------------------------------------------------------------------
