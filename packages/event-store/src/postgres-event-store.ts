@@ -8,12 +8,10 @@
  * that order, and a reader that checkpoints its last position never skips it. The price: any long-running
  * transaction on the server (even one not touching this table) holds readers back until it ends.
  *
- * Other processes' subscriptions are woken by a NOTIFY sent after the append has committed, not inside its
- * transaction: PostgreSQL serialises the commits of all transactions that NOTIFY (one global lock, held through
- * the commit's WAL flush), which made concurrent appends commit one at a time (`pnpm bench append`). Sent
- * after the commit, coalesced (one in flight, one more queued however many appends commit meanwhile) and
- * without waiting for its own flush, it wakes listeners just as well; a process that dies between its commit
- * and the NOTIFY leaves the others to their poll (`pollIntervalMs`).
+ * Other processes' subscriptions are woken by a NOTIFY, at most one per NOTIFY_INTERVAL_MS, riding on an
+ * append's INSERT when one is due and sent on its own only for commits no later append covers (see
+ * WakeOthers). A process that dies between a commit and the NOTIFY owed for it leaves the others to their
+ * poll (`pollIntervalMs`).
  *
  * An append to a new stream, or to one whose head this store read or wrote lately (a command reads its
  * stream before it decides), is a single INSERT: one round trip, atomic on its own (see StreamHeads).
@@ -52,6 +50,7 @@ import {
 import { type SqlClient, type SqlExecutor } from './sql/sql-client';
 import { type StreamHead, StreamHeads } from './stream-heads';
 import { type CatchUpTiming, Listeners, SubscriptionSet, type WakeUp, startCatchUpSubscription } from './subscription';
+import { WakeOthers } from './wake-others';
 
 export const EVENTS_TABLE = 'es_events';
 /** NOTIFY channel (PostgreSQL server only) that wakes subscriptions in other processes after an append. */
@@ -61,14 +60,25 @@ const EVENT_ID_UNIQUE = 'es_events_event_id_unique';
 // An arbitrary, fixed advisory lock key: two processes migrating at once would otherwise race on CREATE.
 const MIGRATION_LOCK_KEY = '7201526384';
 /**
- * The wake-up for other processes, in a statement of its own (its own transaction): a NOTIFY gives its
- * transaction an id, so its commit would wait for a WAL flush; it carries no data, so it need not.
+ * The wake-up for other processes when no append carries it: in a statement of its own (its own transaction),
+ * which need not wait for a WAL flush (a NOTIFY gives its transaction an id; it carries no data).
  */
 const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`;
-/** The shortest time between two NOTIFYs (the owed one follows after it): a later wake-up for others by at most that. */
+/** The shortest time between two NOTIFYs: other processes hear of a commit at most about that much later. */
 const NOTIFY_INTERVAL_MS = 2;
 /** 'any' appends retry when a concurrent writer takes their version; each round at least one writer wins. */
 const MAX_ANY_ATTEMPTS = 25;
+
+/** One stream's events in one statement: one parameter for the whole batch (no 65535-parameter limit); ORDER BY assigns global positions in version order. */
+const INSERT_SQL = `insert into ${EVENTS_TABLE} (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
+       select $1, e.stream_version, e.event_id, e.type, e.data, e.metadata, $2::timestamptz, e.previous_hash, e.hash
+         from jsonb_to_recordset($3::jsonb)
+           as e(stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
+        order by e.stream_version
+       returning transaction_id, global_position`;
+/** INSERT_SQL with the wake-up for other processes in the same statement (PostgreSQL delivers one per transaction for identical ones). */
+const INSERT_AND_NOTIFY_SQL = `with inserted as (${INSERT_SQL})
+       select transaction_id, global_position, pg_notify($4, $5) from inserted`;
 
 /** Creates the events table and its indexes if missing. Idempotent; safe to run from several processes. */
 export async function ensureSchema(client: SqlClient): Promise<void> {
@@ -194,9 +204,11 @@ export class PostgresEventStore implements EventStore {
   private readonly wakeUps = new Listeners<WakeUp>();
   private readonly subscriptions = new SubscriptionSet();
   private listening: Promise<(() => Promise<void>) | undefined> | undefined;
-  /** The NOTIFY in flight, and whether an append committed since it was sent (so one more is owed). */
-  private notifying: Promise<void> | undefined;
-  private notifyAgain = false;
+  /** When and how other processes are woken after this store's appends. */
+  private readonly wakeOthers = new WakeOthers(() => this.client.query(NOTIFY_SQL, [APPENDED_CHANNEL, this.notifier], { prepare: true }).then(() => undefined), {
+    intervalMs: NOTIFY_INTERVAL_MS,
+    enabled: () => this.client.kind === 'postgres' && this.othersListening(),
+  });
   /** Heads of streams read or written lately: an append expecting one of them needs no head read (see StreamHeads). */
   private readonly heads = new StreamHeads();
   /** Sent with this store's NOTIFYs, so its own subscriptions (already woken in-process) ignore them. */
@@ -229,18 +241,22 @@ export class PostgresEventStore implements EventStore {
   async appendToStream(streamId: string, newEvents: readonly NewEvent[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
     const events = encodeEvents(newEvents);
     for (let attempt = 1; ; attempt++) {
+      // A NOTIFY for other processes, when one is due, goes out with this append's INSERT.
+      const ticket = events.length > 0 ? this.wakeOthers.carry() : undefined;
+      const notify = ticket !== undefined;
       try {
         // The head the caller expects is known (it read the stream, or it is new): one INSERT, atomic on its own.
         const head = events.length > 0 ? this.knownHead(streamId, expectedVersion) : undefined;
         const { result, written } = head
-          ? await this.insertEvents(this.client, streamId, head, events)
-          : await this.client.transaction((tx) => this.appendInTransaction(tx, streamId, events, expectedVersion));
+          ? await this.insertEvents(this.client, streamId, head, events, notify)
+          : await this.client.transaction((tx) => this.appendInTransaction(tx, streamId, events, expectedVersion, notify));
         if (written) {
           this.heads.set(streamId, written);
-          this.committed(result.lastPosition);
-        }
+          this.committed(result.lastPosition, ticket);
+        } else if (ticket !== undefined) this.wakeOthers.failed(ticket);
         return result;
       } catch (error) {
+        if (ticket !== undefined) this.wakeOthers.failed(ticket);
         // A concurrent writer committed this version first (we waited on its unique index entry).
         const versionTaken = isUniqueViolation(error, STREAM_VERSION_UNIQUE);
         if (versionTaken) this.heads.forget(streamId);
@@ -369,7 +385,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await this.notifying;
+    await this.wakeOthers.settled();
     await this.subscriptions.stopAll();
     const unlisten = await this.listening;
     this.listening = undefined;
@@ -378,45 +394,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** After an append committed: its listeners, this process's subscriptions (with its position), other processes. */
-  private committed(last: GlobalPosition): void {
+  private committed(last: GlobalPosition, ticket?: number): void {
     this.appended.emit();
     this.wakeUps.emit(last);
-    this.notifyOtherProcesses();
-  }
-
-  /**
-   * Wakes other processes' subscriptions (LISTEN on APPENDED_CHANNEL, PostgreSQL server only) after an append
-   * committed: at most one NOTIFY in flight, and one more after it (at least NOTIFY_INTERVAL_MS after the one
-   * before) when appends committed meanwhile, so the
-   * listeners always hear of a commit after it happened. Not awaited by the append; a failure is only logged
-   * (the listeners poll as well).
-   */
-  private notifyOtherProcesses(): void {
-    if (this.client.kind !== 'postgres' || !this.othersListening()) return;
-    if (this.notifying) {
-      this.notifyAgain = true;
-      return;
-    }
-    const send = async (): Promise<void> => {
-      for (;;) {
-        this.notifyAgain = false;
-        const sentAt = performance.now();
-        try {
-          await this.client.query(NOTIFY_SQL, [APPENDED_CHANNEL, this.notifier], { prepare: true });
-        } catch (error) {
-          console.warn('[event-store] NOTIFY failed; other processes will see the append when they poll:', (error as Error).message);
-        }
-        if (!this.notifyAgain) {
-          this.notifying = undefined;
-          return;
-        }
-        // Under a steady stream of appends, one NOTIFY per interval at most: each costs the server a statement and
-        // every listener a wake-up, and one tells of all the commits before it.
-        const wait = NOTIFY_INTERVAL_MS - (performance.now() - sentAt);
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    };
-    this.notifying = send();
+    this.wakeOthers.committed(ticket);
   }
 
   private async appendInTransaction(
@@ -424,6 +405,7 @@ export class PostgresEventStore implements EventStore {
     streamId: string,
     events: EncodedEvent[],
     expectedVersion: ExpectedVersion,
+    notify: boolean,
   ): Promise<{ result: AppendResult; written?: StreamHead }> {
     // Both statements of every append are prepared once per connection (see QueryOptions.prepare).
     const { rows: heads } = await tx.query<{ stream_version: number; hash: string; transaction_id: string; global_position: string }>(
@@ -436,14 +418,21 @@ export class PostgresEventStore implements EventStore {
     const version = head?.stream_version ?? 0;
     if (!isExpectedVersion(expectedVersion, version)) throw new WrongExpectedVersionError(streamId, expectedVersion, version);
     if (events.length === 0) return { result: { nextVersion: version, lastPosition: head ? toPosition(head) : START } };
-    return this.insertEvents(tx, streamId, { version, hash: head?.hash ?? '' }, events);
+    return this.insertEvents(tx, streamId, { version, hash: head?.hash ?? '' }, events, notify);
   }
 
   /**
    * Inserts `events` after `head` in one statement; a version someone else took fails on the unique index.
-   * Returns the stream's new head as well, for the caller to remember once it has committed.
+   * With `notify`, the statement also NOTIFYs other processes (delivered when it commits). Returns the
+   * stream's new head as well, for the caller to remember once it has committed.
    */
-  private async insertEvents(executor: SqlExecutor, streamId: string, head: StreamHead, events: EncodedEvent[]): Promise<{ result: AppendResult; written: StreamHead }> {
+  private async insertEvents(
+    executor: SqlExecutor,
+    streamId: string,
+    head: StreamHead,
+    events: EncodedEvent[],
+    notify: boolean,
+  ): Promise<{ result: AppendResult; written: StreamHead }> {
     const recordedAt = new Date().toISOString();
     let previousHash = head.hash;
     const rows = events.map((event, i) => {
@@ -451,17 +440,10 @@ export class PostgresEventStore implements EventStore {
       previousHash = row.hash;
       return row.json;
     });
-    // One parameter for the whole batch (no 65535-parameter limit); ORDER BY assigns global positions in version order.
-    const { rows: inserted } = await executor.query<{ transaction_id: string; global_position: string }>(
-      `insert into ${EVENTS_TABLE} (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
-       select $1, e.stream_version, e.event_id, e.type, e.data, e.metadata, $2::timestamptz, e.previous_hash, e.hash
-         from jsonb_to_recordset($3::jsonb)
-           as e(stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
-        order by e.stream_version
-       returning transaction_id, global_position`,
-      [streamId, recordedAt, `[${rows.join(',')}]`],
-      { prepare: true },
-    );
+    const params = [streamId, recordedAt, `[${rows.join(',')}]`];
+    const { rows: inserted } = notify
+      ? await executor.query<{ transaction_id: string; global_position: string }>(INSERT_AND_NOTIFY_SQL, [...params, APPENDED_CHANNEL, this.notifier], { prepare: true })
+      : await executor.query<{ transaction_id: string; global_position: string }>(INSERT_SQL, params, { prepare: true });
     const last = inserted.map(toPosition).reduce((a, b) => (b.prepare > a.prepare ? b : a));
     const nextVersion = head.version + events.length;
     return { result: { nextVersion, lastPosition: last }, written: { version: nextVersion, hash: previousHash } };

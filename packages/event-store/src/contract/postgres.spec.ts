@@ -172,6 +172,53 @@ describe('PostgreSQL adapter', () => {
     });
   });
 
+  describe('NOTIFY riding on the INSERT', () => {
+    it("sends a lone writer's NOTIFYs with its INSERTs, none on its own, and every append is heard", async () => {
+      await client.query('truncate es_events restart identity');
+      const statements: string[] = [];
+      const counting: SqlClient = { ...client, query: (text, params, options) => (statements.push(text), client.query(text, params, options)) };
+      const writer = new PostgresEventStore(counting);
+      const heard: string[] = [];
+      const stopCounting = await admin.listen(APPENDED_CHANNEL, (payload) => void (payload !== '' && heard.push(payload)));
+      try {
+        await sleep(300); // the LISTEN connection is up
+        for (let i = 0; i < 5; i++) {
+          await writer.appendToStream(`lone-${i}`, [newEvent('Lone')], { expectedVersion: 'no_stream' });
+          await sleep(5); // more than the interval between NOTIFYs: each append carries one
+        }
+        await eventually(() => expect(heard).toHaveLength(5), 3000);
+        expect(statements.filter((text) => text.includes('pg_notify') && text.includes('insert into'))).toHaveLength(5);
+        expect(statements.filter((text) => text.includes('pg_notify') && !text.includes('insert into'))).toEqual([]);
+      } finally {
+        await stopCounting();
+        await writer.close();
+      }
+    });
+
+    it('sends the NOTIFY an append owes on its own when its INSERT did not carry one, and none when the INSERT fails', async () => {
+      await client.query('truncate es_events restart identity');
+      const writer = new PostgresEventStore(client);
+      const heard: number[] = [];
+      const stopCounting = await admin.listen(APPENDED_CHANNEL, (payload) => void (payload !== '' && heard.push(Date.now())));
+      try {
+        await sleep(300);
+        // Two appends at once: one carries the NOTIFY, the other commits within the interval and is owed one.
+        await Promise.all(['a', 'b'].map((id) => writer.appendToStream(`owed-${id}`, [newEvent('Owed')], { expectedVersion: 'no_stream' })));
+        // Whichever commits first, the other one is not covered by the carried NOTIFY: one each.
+        await eventually(() => expect(heard).toHaveLength(2), 3000);
+        const afterBoth = heard.length;
+        // A refused append (its version is taken) carries a NOTIFY that rolls back with it: nothing is heard.
+        await sleep(10);
+        await expect(writer.appendToStream('owed-a', [newEvent('Late')], { expectedVersion: 'no_stream' })).rejects.toThrow(WrongExpectedVersionError);
+        await sleep(100);
+        expect(heard).toHaveLength(afterBoth);
+      } finally {
+        await stopCounting();
+        await writer.close();
+      }
+    });
+  });
+
   describe('NOTIFY only while others may listen', () => {
     it('sends none while the process says its own subscriptions are the only ones, and sends again when that changes', async () => {
       await client.query('truncate es_events restart identity');
