@@ -224,7 +224,7 @@ itself), "before" its RSS when the phase began. The parent uploads the file over
           const steps: Contender = server ? 'raw-prepared+notify' : 'raw-prepared';
           const parts = [
             `preparing the statement ${signed(us('raw-prepared') - us('raw'))}`,
-            ...(server ? [`the NOTIFY after the commit ${signed(us('raw-prepared+notify') - us('raw-prepared'))}`] : []),
+            ...(server ? [`the NOTIFY carried by the INSERT ${signed(us('raw-prepared+notify') - us('raw-prepared'))}`] : []),
             `the store's work in Node ${signed(us('ours') - us(steps))}`,
           ];
           gapLines.push(
@@ -260,20 +260,21 @@ ${
 What the store adds to raw SQL: raw SQL variants that add its steps one at a time, values still precomputed (appends/s, and
 the ratio to the baseline). An append whose expected version is the stream's head as the store last read or wrote it (a command
 reads its stream before it decides; a new stream has no head) is that one INSERT, prepared once per connection: a head that moved
-meanwhile is refused by the unique (stream, version) index and reported as a version conflict. On the server it then wakes other
-processes with a NOTIFY, coalesced (one in flight, one owed, at least 2 ms apart); the API instance that feeds the read models leaves it out, nobody else
+meanwhile is refused by the unique (stream, version) index and reported as a version conflict. On the server it also wakes other
+processes with a NOTIFY, at most one per 2 ms, carried by the INSERT when one is due (delivered with its commit; one is sent on its
+own only for a commit no carried one covers); the API instance that feeds the read models leaves it out, nobody else
 waits for its appends. For a head it does not know, the store reads it in the INSERT's transaction (BEGIN, head read, INSERT,
 COMMIT): the store's only path before, shown for what the known head saves. PGlite has no prepared statements through its API and
 no NOTIFY here.
 
-| store | writers | the INSERT, autocommit (baseline) | the same, prepared | + NOTIFY after the commit (the store's steps, head known) | BEGIN, head read, INSERT, COMMIT, NOTIFY (head not known) | our event store | ours without the NOTIFY (the API instance that feeds the read models) |
+| store | writers | the INSERT, autocommit (baseline) | the same, prepared | + a NOTIFY carried by the INSERT every 2 ms (the store's steps, head known) | BEGIN, head read, INSERT (with the NOTIFY when due), COMMIT (head not known) | our event store | ours without the NOTIFY (the API instance that feeds the read models) |
 |---|---|---|---|---|---|---|---|
 ${ladderRows.map((row) => `| ${row} |`).join('\n')}
 
 ${gapLines.join('\n')}
 
-"The store's work in Node" is validating and normalising the events, the canonical JSON and sha256 of each event's hash, and the
-INSERT's JSON parameter.
+"The store's work in Node" is validating the events and writing each one's canonical JSON (once: the same text goes into the
+INSERT's JSON parameter and into the sha256 of its hash), and any NOTIFY it sends on its own.
 `
     : ''
 }

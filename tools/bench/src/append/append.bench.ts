@@ -8,7 +8,7 @@
  * PGlite "8 writers" are 8 concurrent callers sharing its single connection. Emmett has no PGlite store.
  *
  * To say where the difference to raw SQL comes from, a ladder of raw SQL variants adds the store's steps one
- * at a time, still with precomputed values: the statement prepared, the NOTIFY after the commit (the store's
+ * at a time, still with precomputed values: the statement prepared, the NOTIFY carried by the INSERT when due (the store's
  * steps when it knows the stream's head, as after the command's read), and the path for a head it does not
  * know (BEGIN, the head read, the INSERT, COMMIT); what is left between the store's steps and the store is its
  * work in Node (validating and normalising the events, the canonical JSON and sha256 of the hash chain, the
@@ -65,24 +65,21 @@ const insertSql = (table: string) => `insert into ${table} (stream_id, stream_ve
            as e(stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
         order by e.stream_version
        returning transaction_id, global_position`;
-/** The store's wake-up for other processes, after the commit, coalesced the same way (one in flight, one owed, 2 ms apart at least). */
-function coalescedNotify(sql: SqlClient): () => void {
-  let inFlight = false;
-  let again = false;
+/** The store's INSERT carrying its wake-up for other processes (postgres-event-store.ts INSERT_AND_NOTIFY_SQL). */
+const insertAndNotifySql = (table: string) => `with inserted as (${insertSql(table)})
+       select transaction_id, global_position, pg_notify($4, $5) from inserted`;
+/**
+ * When the store's INSERT carries a NOTIFY: when at least 2 ms passed since the last one (WakeOthers). The
+ * store also sends one on its own for a commit no carried one covers; the rung leaves those out (with one
+ * writer there are next to none; with 8, about one per interval), so it is the store's steps at their cheapest.
+ */
+function notifyDue(): () => boolean {
+  let lastAt = Number.NEGATIVE_INFINITY;
   return () => {
-    if (inFlight) return void (again = true);
-    inFlight = true;
-    void (async () => {
-      for (;;) {
-        again = false;
-        const sentAt = performance.now();
-        await sql.query(`select set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`, ['es_appended', 'bench'], { prepare: true }).catch(() => undefined);
-        if (!again) break;
-        const wait = 2 - (performance.now() - sentAt);
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-      inFlight = false;
-    })();
+    const now = performance.now();
+    if (now - lastAt < 2) return false;
+    lastAt = now;
+    return true;
   };
 }
 const headSql = (table: string) => `select stream_version, hash, transaction_id, global_position from ${table}
@@ -110,9 +107,11 @@ async function drive(workload: Workload, append: Appender): Promise<number> {
 function rawContestant(contender: Contender, sql: SqlClient, table: string): Contestant {
   const insert = insertSql(table);
   const head = headSql(table);
+  const insertAndNotify = insertAndNotifySql(table);
   // The store sends no NOTIFY on PGlite (nobody in another process could hear it).
-  const notify = sql.kind === 'postgres' ? coalescedNotify(sql) : () => undefined;
+  const due = sql.kind === 'postgres' ? notifyDue() : () => false;
   const args = (a: RawAppend) => [a.streamId, a.recordedAt, a.rowsJson];
+  const notifyArgs = ['es_appended', 'bench'];
   // Prepared once per connection, as the store's own head read and INSERT are (the PostgreSQL server; PGlite ignores it).
   const prepared = { prepare: true };
   return {
@@ -126,21 +125,14 @@ function rawContestant(contender: Contender, sql: SqlClient, table: string): Con
         case 'raw-prepared':
           return (w, i) => sql.query(insert, args(at(w, i)), prepared);
         case 'raw-prepared+notify':
-          return async (w, i) => {
-            const inserted = await sql.query(insert, args(at(w, i)), prepared);
-            notify();
-            return inserted;
-          };
+          return (w, i) => (due() ? sql.query(insertAndNotify, [...args(at(w, i)), ...notifyArgs], prepared) : sql.query(insert, args(at(w, i)), prepared));
         case 'raw-tx+head+notify':
           // The store's path for a stream whose head it does not know (and every append before it remembered heads).
-          return async (w, i) => {
-            const inserted = await sql.transaction(async (tx) => {
+          return (w, i) =>
+            sql.transaction(async (tx) => {
               await tx.query(head, [at(w, i).streamId], prepared);
-              return tx.query(insert, args(at(w, i)), prepared);
+              return due() ? tx.query(insertAndNotify, [...args(at(w, i)), ...notifyArgs], prepared) : tx.query(insert, args(at(w, i)), prepared);
             });
-            notify();
-            return inserted;
-          };
         default:
           throw new Error(`not a raw contender: ${contender}`);
       }
