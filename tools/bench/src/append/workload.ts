@@ -73,8 +73,8 @@ export interface RawAppend {
 }
 
 /**
- * The rows the store writes for these appends, computed ahead (JSON-normalised as the store does, hashed
- * over the same canonical content), so the raw SQL contender does nothing but send them.
+ * The rows the store writes for these appends, computed ahead (the same JSON content, key order aside, which
+ * JSONB does not keep; hashed over the same canonical content), so the raw SQL contender does nothing but send them.
  */
 export function precompute(workload: Workload): RawAppend[][] {
   const heads = new Map<string, string>();
