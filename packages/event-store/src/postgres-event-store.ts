@@ -48,6 +48,7 @@ import {
   comparePositions,
 } from './port';
 import { type SqlClient, type SqlExecutor } from './sql/sql-client';
+import { NaturalBatcher } from './natural-batch';
 import { type StreamHead, StreamHeads } from './stream-heads';
 import { type CatchUpTiming, Listeners, SubscriptionSet, type WakeUp, startCatchUpSubscription } from './subscription';
 import { WakeOthers } from './wake-others';
@@ -76,6 +77,15 @@ const INSERT_SQL = `insert into ${EVENTS_TABLE} (stream_id, stream_version, even
            as e(stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
         order by e.stream_version
        returning transaction_id, global_position`;
+/** The rows of several streams in one statement, global positions in the order of `ord` (appendToStreams, batched appends). */
+const INSERT_MANY_SQL = `insert into ${EVENTS_TABLE} (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
+       select e.stream_id, e.stream_version, e.event_id, e.type, e.data, e.metadata, $1::timestamptz, e.previous_hash, e.hash
+         from jsonb_to_recordset($2::jsonb)
+           as e(ord integer, stream_id text, stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
+        order by e.ord
+       returning stream_id, transaction_id, global_position`;
+const INSERT_MANY_AND_NOTIFY_SQL = `with inserted as (${INSERT_MANY_SQL})
+       select stream_id, transaction_id, global_position, pg_notify($3, $4) from inserted`;
 /** INSERT_SQL with the wake-up for other processes in the same statement (PostgreSQL delivers one per transaction for identical ones). */
 const INSERT_AND_NOTIFY_SQL = `with inserted as (${INSERT_SQL})
        select transaction_id, global_position, pg_notify($4, $5) from inserted`;
@@ -160,6 +170,39 @@ async function readHeads(executor: SqlExecutor, streamIds: readonly string[]): P
   return new Map(rows.map((row) => [row.stream_id, row]));
 }
 
+interface PositionRow {
+  transaction_id: string;
+  global_position: string;
+}
+
+/** The last position each stream got in the rows an INSERT returned. */
+function lastPositions(inserted: readonly (PositionRow & { stream_id: string })[]): Map<string, GlobalPosition> {
+  const last = new Map<string, GlobalPosition>();
+  for (const row of inserted) {
+    const position = toPosition(row);
+    const previous = last.get(row.stream_id);
+    if (!previous || position.prepare > previous.prepare) last.set(row.stream_id, position);
+  }
+  return last;
+}
+
+/** An append to a head the store knows, waiting to be written (alone, or batched with others: see knownHeadAppends). */
+interface KnownHeadAppend {
+  streamId: string;
+  head: StreamHead;
+  events: EncodedEvent[];
+  notify: boolean;
+}
+
+type Written = { result: AppendResult; written: StreamHead };
+/** What a batched append hands back to its caller: its own outcome, as if it had been written alone. */
+type Outcome = { ok: true; value: Written } | { ok: false; error: unknown };
+const settle = (written: Promise<Written>): Promise<Outcome> =>
+  written.then(
+    (value): Outcome => ({ ok: true, value }),
+    (error: unknown): Outcome => ({ ok: false, error }),
+  );
+
 const headResult = (head: HeadRow | undefined): AppendResult => ({ nextVersion: head?.stream_version ?? 0, lastPosition: head ? toPosition(head) : START });
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
@@ -211,6 +254,20 @@ export class PostgresEventStore implements EventStore {
   });
   /** Heads of streams read or written lately: an append expecting one of them needs no head read (see StreamHeads). */
   private readonly heads = new StreamHeads();
+  /**
+   * Appends to known heads of concurrent callers, written in one INSERT when they queue (distinct streams,
+   * at most 500 events); see writeKnownHeads.
+   */
+  private readonly knownHeadAppends = new NaturalBatcher<KnownHeadAppend, Outcome>((appends) => this.writeKnownHeads(appends), {
+    weightOf: (append) => append.events.length,
+    maxWeight: 500,
+    canJoin: (batch, append) => !batch.some((other) => other.streamId === append.streamId),
+  });
+  /** readStream and readStreams of concurrent callers, read together when they queue (at most 1,000 streams a query). */
+  private readonly reads = new NaturalBatcher<readonly string[], Map<string, ReadStreamResult>>((requests) => this.readBatch(requests), {
+    weightOf: (streamIds) => streamIds.length,
+    maxWeight: 1000,
+  });
   /** Sent with this store's NOTIFYs, so its own subscriptions (already woken in-process) ignore them. */
   private readonly notifier = randomUUID();
   private othersListening: () => boolean = () => true;
@@ -229,13 +286,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string): Promise<ReadStreamResult> {
-    const { rows } = await this.client.query<EventRow>(`select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = $1 order by stream_version`, [streamId], {
-      prepare: true,
-    });
-    const last = rows[rows.length - 1];
-    if (last) this.heads.set(streamId, { version: last.stream_version, hash: last.hash });
-    else this.heads.forget(streamId);
-    return { events: rows.map(toStoredEvent), version: last?.stream_version ?? 0 };
+    return (await this.reads.submit([streamId])).get(streamId)!;
   }
 
   async appendToStream(streamId: string, newEvents: readonly NewEvent[], { expectedVersion }: { expectedVersion: ExpectedVersion }): Promise<AppendResult> {
@@ -248,7 +299,7 @@ export class PostgresEventStore implements EventStore {
         // The head the caller expects is known (it read the stream, or it is new): one INSERT, atomic on its own.
         const head = events.length > 0 ? this.knownHead(streamId, expectedVersion) : undefined;
         const { result, written } = head
-          ? await this.insertEvents(this.client, streamId, head, events, notify)
+          ? await this.appendToKnownHead({ streamId, head, events, notify })
           : await this.client.transaction((tx) => this.appendInTransaction(tx, streamId, events, expectedVersion, notify));
         if (written) {
           this.heads.set(streamId, written);
@@ -283,22 +334,39 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStreams(streamIds: readonly string[]): Promise<Map<string, ReadStreamResult>> {
-    const unique = [...new Set(streamIds)];
-    const result = new Map(unique.map((streamId): [string, ReadStreamResult] => [streamId, { events: [], version: 0 }]));
-    if (unique.length === 0) return result;
-    // One query, so the streams are read from one snapshot; the array is one parameter however many ids there are.
-    const { rows } = await this.client.query<EventRow>(
-      `select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = any($1::text[]) order by stream_id, stream_version`,
-      [unique],
-      { prepare: true },
-    );
-    for (const row of rows) {
-      const stream = result.get(row.stream_id)!;
-      stream.events.push(toStoredEvent(row));
-      stream.version = row.stream_version;
+    return streamIds.length === 0 ? new Map() : this.reads.submit(streamIds);
+  }
+
+  /**
+   * Reads for several callers in one query (see NaturalBatcher), so every caller's streams come from one
+   * snapshot; the array of ids is one parameter however many there are. Each caller gets its own results.
+   */
+  private async readBatch(requests: readonly (readonly string[])[]): Promise<Map<string, ReadStreamResult>[]> {
+    const unique = [...new Set(requests.flat())];
+    // One stream: prepared, its plan (the unique index) right whatever the table's statistics. Several: planned for
+    // the ids at hand each time, since a prepared `= any($1)` can settle on a generic plan made while the table was
+    // nearly empty (a sequential scan: milliseconds a read on a fresh database until autoanalyze replans it).
+    const { rows } =
+      unique.length === 1
+        ? await this.client.query<EventRow>(`select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = $1 order by stream_version`, unique, { prepare: true })
+        : await this.client.query<EventRow>(`select ${EVENT_COLUMNS} from ${EVENTS_TABLE} where stream_id = any($1::text[]) order by stream_id, stream_version`, [unique]);
+    const byStream = new Map<string, EventRow[]>(unique.map((streamId) => [streamId, []]));
+    for (const row of rows) byStream.get(row.stream_id)!.push(row);
+    for (const [streamId, streamRows] of byStream) {
+      const last = streamRows[streamRows.length - 1];
+      if (last) this.heads.set(streamId, { version: last.stream_version, hash: last.hash });
+      else this.heads.forget(streamId);
     }
-    for (const [streamId, { events, version }] of result) if (version > 0) this.heads.set(streamId, { version, hash: events[events.length - 1]!.hash });
-    return result;
+    // Fresh events for every caller: a caller may hold on to (or change) what it was given.
+    return requests.map(
+      (streamIds) =>
+        new Map(
+          streamIds.map((streamId): [string, ReadStreamResult] => {
+            const streamRows = byStream.get(streamId)!;
+            return [streamId, { events: streamRows.map(toStoredEvent), version: streamRows[streamRows.length - 1]?.stream_version ?? 0 }];
+          }),
+        ),
+    );
   }
 
   async appendToStreams(batch: readonly StreamAppend[]): Promise<AppendResult[]> {
@@ -421,6 +489,49 @@ export class PostgresEventStore implements EventStore {
     return this.insertEvents(tx, streamId, { version, hash: head?.hash ?? '' }, events, notify);
   }
 
+  private async appendToKnownHead(append: KnownHeadAppend): Promise<Written> {
+    const outcome = await this.knownHeadAppends.submit(append);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  /**
+   * One statement for appends of several callers to distinct streams, each on the head it knows: atomic as a
+   * whole (autocommit). Rows go in stream order, so two processes' batches take the index entries in the same
+   * order and do not deadlock. When the statement fails (a version another writer took, a used event id), each
+   * append is written again alone, so each caller gets the outcome, and the error, it would have had alone.
+   */
+  private async writeKnownHeads(appends: readonly KnownHeadAppend[]): Promise<Outcome[]> {
+    const alone = (append: KnownHeadAppend) => settle(this.insertEvents(this.client, append.streamId, append.head, append.events, append.notify));
+    if (appends.length === 1) return [await alone(appends[0]!)];
+    const recordedAt = new Date().toISOString();
+    const order = appends.map((_, i) => i).sort((a, b) => (appends[a]!.streamId < appends[b]!.streamId ? -1 : 1));
+    const heads: StreamHead[] = new Array(appends.length);
+    let ord = 0;
+    const rows = order.flatMap((i) => {
+      const { streamId, head, events } = appends[i]!;
+      let previousHash = head.hash;
+      const json = events.map((event, k) => {
+        const row = hashedRow(event, streamId, head.version + k + 1, recordedAt, previousHash, ord++);
+        previousHash = row.hash;
+        return row.json;
+      });
+      heads[i] = { version: head.version + events.length, hash: previousHash };
+      return json;
+    });
+    const params = [recordedAt, `[${rows.join(',')}]`];
+    let inserted: (PositionRow & { stream_id: string })[];
+    try {
+      ({ rows: inserted } = appends.some((append) => append.notify)
+        ? await this.client.query<PositionRow & { stream_id: string }>(INSERT_MANY_AND_NOTIFY_SQL, [...params, APPENDED_CHANNEL, this.notifier], { prepare: true })
+        : await this.client.query<PositionRow & { stream_id: string }>(INSERT_MANY_SQL, params, { prepare: true }));
+    } catch {
+      return Promise.all(appends.map(alone));
+    }
+    const last = lastPositions(inserted);
+    return appends.map((append, i): Outcome => ({ ok: true, value: { result: { nextVersion: heads[i]!.version, lastPosition: last.get(append.streamId)! }, written: heads[i]! } }));
+  }
+
   /**
    * Inserts `events` after `head` in one statement; a version someone else took fails on the unique index.
    * With `notify`, the statement also NOTIFYs other processes (delivered when it commits). Returns the
@@ -476,21 +587,8 @@ export class PostgresEventStore implements EventStore {
 
     // One parameter for the whole call; ORDER BY ord assigns global positions in the order of `appends`, then of
     // the events within each (all rows share the transaction id, so readAll returns them together in that order).
-    const { rows: inserted } = await tx.query<{ stream_id: string; transaction_id: string; global_position: string }>(
-      `insert into ${EVENTS_TABLE} (stream_id, stream_version, event_id, type, data, metadata, recorded_at, previous_hash, hash)
-       select e.stream_id, e.stream_version, e.event_id, e.type, e.data, e.metadata, $1::timestamptz, e.previous_hash, e.hash
-         from jsonb_to_recordset($2::jsonb)
-           as e(ord integer, stream_id text, stream_version integer, event_id uuid, type text, data jsonb, metadata jsonb, previous_hash text, hash text)
-        order by e.ord
-       returning stream_id, transaction_id, global_position`,
-      [recordedAt, `[${rows.join(',')}]`],
-    );
-    const last = new Map<string, GlobalPosition>();
-    for (const row of inserted) {
-      const position = toPosition(row);
-      const previous = last.get(row.stream_id);
-      if (!previous || position.prepare > previous.prepare) last.set(row.stream_id, position);
-    }
+    const { rows: inserted } = await tx.query<PositionRow & { stream_id: string }>(INSERT_MANY_SQL, [recordedAt, `[${rows.join(',')}]`], { prepare: true });
+    const last = lastPositions(inserted);
     const results = appends.map(({ streamId, events }) => {
       const head = heads.get(streamId);
       if (events.length === 0) return headResult(head);

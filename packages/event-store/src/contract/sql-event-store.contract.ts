@@ -149,6 +149,132 @@ export function runSqlEventStoreTests(name: string, harness: SqlEventStoreHarnes
       });
     });
 
+    describe('concurrent callers, batched when they queue', () => {
+      /** `client()` with the statements it is asked to run written down, and the SELECTs and INSERTs made to wait until released. */
+      function held() {
+        const inner = harness.client();
+        const log: string[] = [];
+        let release!: () => void;
+        let gate = new Promise<void>((resolve) => (release = resolve));
+        const sql: SqlClient = {
+          kind: inner.kind,
+          query: async (text, params, options) => {
+            log.push(/insert into/i.test(text) ? 'insert' : /^\s*select/i.test(text) && !/pg_notify\(\$1, \$2\)/.test(text) ? 'select' : 'other');
+            await gate;
+            return inner.query(text, params, options);
+          },
+          transaction: (fn) => (log.push('transaction'), inner.transaction(fn)),
+          listen: (channel, onNotify) => inner.listen(channel, onNotify),
+          close: async () => undefined,
+        };
+        const open = () => {
+          release();
+          gate = Promise.resolve();
+        };
+        return { store: new PostgresEventStore(sql), log, open };
+      }
+
+      it('reads the streams of callers that queue behind a running read in one query, each getting its own streams', async () => {
+        for (const n of [1, 2, 3, 4, 5]) await store.appendToStream(`r${n}`, Array.from({ length: n }, (_, i) => newEvent(`R${n}.${i + 1}`)), { expectedVersion: 0 });
+        const { store: batching, log, open } = held();
+        try {
+          const reads = [batching.readStream('r1'), batching.readStreams(['r2', 'r3']), batching.readStreams(['r3', 'r4', 'missing']), batching.readStream('r5'), batching.readStream('r1')];
+          open();
+          const [one, twoThree, threeFour, five, oneAgain] = await Promise.all(reads);
+          // Two reads started at once (two slots); the three that queued went together.
+          expect(log).toEqual(['select', 'select', 'select']);
+          expect(one.events.map((e) => e.type)).toEqual(['R1.1']);
+          expect([...twoThree.keys()]).toEqual(['r2', 'r3']);
+          expect(twoThree.get('r3')).toMatchObject({ version: 3 });
+          expect([...threeFour.keys()]).toEqual(['r3', 'r4', 'missing']);
+          expect(threeFour.get('r4')!.events.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4]);
+          expect(threeFour.get('missing')).toEqual({ events: [], version: 0 });
+          expect(five.version).toBe(5);
+          expect(oneAgain).toEqual(one);
+          // Each caller has its own objects, whoever else asked for the same stream.
+          expect(oneAgain.events[0]).not.toBe(one.events[0]);
+          expect(twoThree.get('r3')!.events[0]).not.toBe(threeFour.get('r3')!.events[0]);
+        } finally {
+          await batching.close();
+        }
+      });
+
+      it('writes appends to known heads of distinct streams that queue behind a running append in one INSERT, with intact chains', async () => {
+        const { store: batching, log, open } = held();
+        try {
+          const first = [1, 2, 3, 4, 5, 6].map((n) => batching.appendToStream(`b${n}`, [newEvent(`B${n}.1`), newEvent(`B${n}.2`)], { expectedVersion: 'no_stream' }));
+          open();
+          const results = await Promise.all(first);
+          expect(log.filter((s) => s === 'insert')).toHaveLength(3);
+          expect(results.map((r) => r.nextVersion)).toEqual([2, 2, 2, 2, 2, 2]);
+          // Then each on the head it wrote: queued again behind the first two.
+          log.length = 0;
+          const second = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => batching.appendToStream(`b${n}`, [newEvent(`B${n}.3`)], { expectedVersion: 2 })));
+          expect(log).not.toContain('transaction');
+          expect(second.map((r) => r.nextVersion)).toEqual([3, 3, 3, 3, 3, 3]);
+          const all = await store.readAll({ limit: 100 });
+          expect(all).toHaveLength(18);
+          for (const n of [1, 2, 3, 4, 5, 6]) {
+            const { events } = await store.readStream(`b${n}`);
+            expect(events.map((e) => e.type)).toEqual([`B${n}.1`, `B${n}.2`, `B${n}.3`]);
+            expect(verifyStreamChain(events)).toEqual([]);
+            // Each caller was told the position of its own last event.
+            expect(results[n - 1]!.lastPosition).toEqual(events[1]!.globalPosition);
+            expect(second[n - 1]!.lastPosition).toEqual(events[2]!.globalPosition);
+          }
+        } finally {
+          await batching.close();
+        }
+      });
+
+      it('refuses, in a batch, only the append whose head another writer moved; the others are stored', async () => {
+        const { store: batching, log, open } = held();
+        try {
+          const setUp = [1, 2, 3].map((n) => batching.appendToStream(`c${n}`, [newEvent(`C${n}.1`)], { expectedVersion: 'no_stream' }));
+          open();
+          await Promise.all(setUp);
+          await store.appendToStream('c2', [newEvent('Other')], { expectedVersion: 1 }); // another process moves c2
+          log.length = 0;
+          const outcomes = await Promise.allSettled([
+            batching.appendToStream('c0', [newEvent('C0.1')], { expectedVersion: 'no_stream' }),
+            batching.appendToStream('c0b', [newEvent('C0b.1')], { expectedVersion: 'no_stream' }),
+            batching.appendToStream('c1', [newEvent('C1.2')], { expectedVersion: 1 }),
+            batching.appendToStream('c2', [newEvent('Lost')], { expectedVersion: 1 }),
+            batching.appendToStream('c3', [newEvent('C3.2')], { expectedVersion: 1 }),
+          ]);
+          expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+          expect((outcomes[3] as PromiseRejectedResult).reason).toMatchObject({ name: 'WrongExpectedVersionError', actual: 2 });
+          expect((await store.readStream('c2')).events.map((e) => e.type)).toEqual(['C2.1', 'Other']);
+          for (const [stream, types] of [['c1', ['C1.1', 'C1.2']], ['c3', ['C3.1', 'C3.2']], ['c0', ['C0.1']]] as const) {
+            const { events } = await store.readStream(stream);
+            expect(events.map((e) => e.type)).toEqual(types);
+            expect(verifyStreamChain(events)).toEqual([]);
+          }
+        } finally {
+          await batching.close();
+        }
+      });
+
+      it('keeps two appends to one stream out of one batch: the second expecting the same version is refused', async () => {
+        const { store: batching, open } = held();
+        try {
+          const setUp = [batching.appendToStream('busy', [newEvent('E1')], { expectedVersion: 'no_stream' }), batching.appendToStream('other', [newEvent('O1')], { expectedVersion: 'no_stream' })];
+          open();
+          await Promise.all(setUp);
+          const outcomes = await Promise.allSettled([
+            batching.appendToStream('x1', [newEvent('X')], { expectedVersion: 'no_stream' }),
+            batching.appendToStream('x2', [newEvent('X')], { expectedVersion: 'no_stream' }),
+            batching.appendToStream('busy', [newEvent('E2')], { expectedVersion: 1 }),
+            batching.appendToStream('busy', [newEvent('E2 again')], { expectedVersion: 1 }),
+          ]);
+          expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+          expect((await store.readStream('busy')).events.map((e) => e.type)).toEqual(['E1', 'E2']);
+        } finally {
+          await batching.close();
+        }
+      });
+    });
+
     it('detects swapped events', async () => {
       await seed();
       // Three steps: the (stream_id, stream_version) unique constraint is checked row by row.

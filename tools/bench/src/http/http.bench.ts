@@ -52,10 +52,14 @@ export interface HttpBenchResult {
 
 const TICKS_PER_SECOND = 100;
 
-/** A process's name and user + system CPU time in ms, from its /proc/<pid>/stat line. */
-function parseStat(stat: string): { name: string; cpuMs: number } {
+/**
+ * A process's name and user + system CPU time in ms, from its /proc/<pid>/stat line; with `children`, also that of
+ * its children that ended (the PostgreSQL postmaster's: backends whose connection closed during a run).
+ */
+function parseStat(stat: string, children = false): { name: string; cpuMs: number } {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND };
+  const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
 }
 
 /** User + system CPU time of a process in ms, from /proc (Linux); undefined elsewhere. */
@@ -67,7 +71,11 @@ export function processCpuMs(pid: number): number | undefined {
   }
 }
 
-/** User + system CPU time of every PostgreSQL server process on this machine, ms; undefined when there is none (or no /proc). */
+/**
+ * User + system CPU time of every PostgreSQL server process on this machine, those that ended included (a pooled
+ * connection closed while idle takes its CPU time with it, to the postmaster's count of its children), ms;
+ * undefined when there is none (or no /proc).
+ */
 export function postgresCpuMs(): number | undefined {
   let total: number | undefined;
   let entries: string[];
@@ -78,7 +86,7 @@ export function postgresCpuMs(): number | undefined {
   }
   for (const pid of entries) {
     try {
-      const { name, cpuMs } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      const { name, cpuMs } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), true);
       if (name === 'postgres') total = (total ?? 0) + cpuMs;
     } catch {
       // The process ended meanwhile.

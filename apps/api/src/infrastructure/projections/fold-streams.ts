@@ -19,7 +19,10 @@ export async function foldStreams<S, E extends DomainEvent>(
   }
   const result = new Map<string, { state: S; last: StoredEvent; events: StoredEvent[] }>();
   if (byStream.size === 0) return result;
-  const { rows } = await tx.query<{ stream_id: string; state: S | string }>(stateQuery, [[...byStream.keys()]], { prepare: true });
+  // Not prepared: a prepared `= ANY($1)` can settle on a generic plan made while the table was nearly empty (a
+  // sequential scan, measured at 1.5 ms a batch on a fresh database under load); planned for the ids at hand it
+  // takes the unique index.
+  const { rows } = await tx.query<{ stream_id: string; state: S | string }>(stateQuery, [[...byStream.keys()]]);
   const known = new Map(rows.map((row) => [row.stream_id, typeof row.state === 'string' ? (JSON.parse(row.state) as S) : row.state]));
   for (const [streamId, streamEvents] of byStream) {
     let state = known.get(streamId) ?? decider.initialState();
