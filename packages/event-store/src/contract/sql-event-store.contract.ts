@@ -178,7 +178,7 @@ export function runSqlEventStoreTests(name: string, harness: SqlEventStoreHarnes
         for (const n of [1, 2, 3, 4, 5]) await store.appendToStream(`r${n}`, Array.from({ length: n }, (_, i) => newEvent(`R${n}.${i + 1}`)), { expectedVersion: 0 });
         const { store: batching, log, open } = held();
         try {
-          const reads = [batching.readStream('r1'), batching.readStreams(['r2', 'r3']), batching.readStreams(['r3', 'r4', 'missing']), batching.readStream('r5'), batching.readStream('r1')];
+          const reads = [batching.readStream('r1'), batching.readStreams(['r2', 'r3']), batching.readStreams(['r3', 'r4', 'missing']), batching.readStream('r5'), batching.readStream('r1')] as const;
           open();
           const [one, twoThree, threeFour, five, oneAgain] = await Promise.all(reads);
           // Two reads started at once (two slots); the three that queued went together.
