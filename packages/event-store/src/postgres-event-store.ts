@@ -507,17 +507,12 @@ export class PostgresEventStore implements EventStore {
     const recordedAt = new Date().toISOString();
     const order = appends.map((_, i) => i).sort((a, b) => (appends[a]!.streamId < appends[b]!.streamId ? -1 : 1));
     const heads: StreamHead[] = new Array(appends.length);
-    let ord = 0;
+    const ord = { next: 0 };
     const rows = order.flatMap((i) => {
       const { streamId, head, events } = appends[i]!;
-      let previousHash = head.hash;
-      const json = events.map((event, k) => {
-        const row = hashedRow(event, streamId, head.version + k + 1, recordedAt, previousHash, ord++);
-        previousHash = row.hash;
-        return row.json;
-      });
-      heads[i] = { version: head.version + events.length, hash: previousHash };
-      return json;
+      const chained = chainedRows(streamId, head, events, recordedAt, ord);
+      heads[i] = chained.head;
+      return chained.rows;
     });
     const params = [recordedAt, `[${rows.join(',')}]`];
     let inserted: (PositionRow & { stream_id: string })[];
@@ -545,19 +540,13 @@ export class PostgresEventStore implements EventStore {
     notify: boolean,
   ): Promise<{ result: AppendResult; written: StreamHead }> {
     const recordedAt = new Date().toISOString();
-    let previousHash = head.hash;
-    const rows = events.map((event, i) => {
-      const row = hashedRow(event, streamId, head.version + i + 1, recordedAt, previousHash);
-      previousHash = row.hash;
-      return row.json;
-    });
+    const { rows, head: written } = chainedRows(streamId, head, events, recordedAt);
     const params = [streamId, recordedAt, `[${rows.join(',')}]`];
     const { rows: inserted } = notify
       ? await executor.query<{ transaction_id: string; global_position: string }>(INSERT_AND_NOTIFY_SQL, [...params, APPENDED_CHANNEL, this.notifier], { prepare: true })
       : await executor.query<{ transaction_id: string; global_position: string }>(INSERT_SQL, params, { prepare: true });
     const last = inserted.map(toPosition).reduce((a, b) => (b.prepare > a.prepare ? b : a));
-    const nextVersion = head.version + events.length;
-    return { result: { nextVersion, lastPosition: last }, written: { version: nextVersion, hash: previousHash } };
+    return { result: { nextVersion: written.version, lastPosition: last }, written };
   }
 
   private async appendManyInTransaction(
@@ -572,16 +561,10 @@ export class PostgresEventStore implements EventStore {
     }
 
     const recordedAt = new Date().toISOString();
-    let ord = 0;
+    const ord = { next: 0 };
     const rows = appends.flatMap(({ streamId, events }) => {
       const head = heads.get(streamId);
-      const version = head?.stream_version ?? 0;
-      let previousHash = head?.hash ?? '';
-      return events.map((event, i) => {
-        const row = hashedRow(event, streamId, version + i + 1, recordedAt, previousHash, ord++);
-        previousHash = row.hash;
-        return row.json;
-      });
+      return chainedRows(streamId, { version: head?.stream_version ?? 0, hash: head?.hash ?? '' }, events, recordedAt, ord).rows;
     });
     if (rows.length === 0) return { results: appends.map(({ streamId }) => headResult(heads.get(streamId))), written: false };
 
@@ -624,6 +607,20 @@ export class PostgresEventStore implements EventStore {
     const found = rows.map((row) => ({ eventId: row.event_id, streamId: row.stream_id, streamVersion: row.stream_version, globalPosition: toPosition(row) }));
     return resolvePriorAppend(streamId, events, found);
   }
+}
+
+/**
+ * The rows of `events` chained onto `head` (see hashedRow), and the head they leave. `ord` numbers the rows across the
+ * streams of a multi-stream INSERT.
+ */
+function chainedRows(streamId: string, head: StreamHead, events: readonly EncodedEvent[], recordedAt: string, ord?: { next: number }): { rows: string[]; head: StreamHead } {
+  let previousHash = head.hash;
+  const rows = events.map((event, i) => {
+    const row = hashedRow(event, streamId, head.version + i + 1, recordedAt, previousHash, ord && ord.next++);
+    previousHash = row.hash;
+    return row.json;
+  });
+  return { rows, head: { version: head.version + events.length, hash: previousHash } };
 }
 
 /**
