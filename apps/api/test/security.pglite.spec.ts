@@ -335,6 +335,45 @@ describe('Security of every route', () => {
       }
       expect(await fetchesOfCase()).toBe(before);
     });
+
+    it('what it remembers against replays is forgotten once it cannot matter: signatures after the window, keys after seven days', async () => {
+      const seen = async () => (await api.storage.sql.query<{ key: string }>('SELECT key FROM sync_push_keys ORDER BY key')).rows.map((r) => r.key);
+      const body = JSON.stringify({ event: 'case.updated', case: partnerCaseId, _etag: 'pruning' });
+      const first = signed(body, 'delivery-pruning');
+      expect((await push(body, first)).body).toEqual({ status: 'applied' });
+      const signature = `signature:${first['x-webhook-signature']}`;
+      expect(await seen()).toEqual(expect.arrayContaining(['key:delivery-pruning', signature]));
+      const start = api.clock.now();
+      // Any notification makes the endpoint prune (at most once a minute); this one is about the same case.
+      const another = async (key: string) => {
+        const other = JSON.stringify({ event: 'case.updated', case: partnerCaseId, _etag: key });
+        expect((await push(other, signed(other, key))).body).toEqual({ status: 'applied' });
+      };
+      try {
+        api.clock.set(new Date(start.getTime() + 20 * 60_000));
+        await another('delivery-after-20-minutes');
+        expect(await seen()).toContain('key:delivery-pruning');
+        expect(await seen()).not.toContain(signature);
+        // The partner redelivering under its key, re-signed now: still a duplicate.
+        expect((await push(body, signed(body, 'delivery-pruning'))).body).toEqual({ status: 'duplicate' });
+
+        api.clock.set(new Date(start.getTime() + 8 * 24 * 3600_000));
+        await another('delivery-after-8-days');
+        const left = await seen();
+        expect(left).not.toContain('key:delivery-pruning');
+        expect(left).toContain('key:delivery-after-8-days');
+        // Only what the last 7 days brought is left.
+        expect(left.filter((key) => key.startsWith('key:'))).toEqual(['key:delivery-after-8-days']);
+        // A redelivery that late is applied again: it fetches the case and converges to it, which changes nothing twice.
+        const before = await fetchesOfCase();
+        const eventsBefore = await api.eventCount();
+        expect((await push(body, signed(body, 'delivery-pruning'))).body).toEqual({ status: 'applied' });
+        expect(await fetchesOfCase()).toBe(before + 1);
+        expect(await api.eventCount()).toBe(eventsBefore);
+      } finally {
+        api.clock.set(start);
+      }
+    });
   });
 });
 

@@ -37,4 +37,4 @@ export {
   type PartnerLogger,
 } from './http-client';
 export { MoneyFormatError, formatSek, oreToSek, sekToOre, trySekToOre } from './money-and-dates';
-export { verifyPushNotification, type HeaderBag, type PushVerification, type PushVerificationInput } from './push-notifications';
+export { PUSH_TOLERANCE_SECONDS, verifyPushNotification, type HeaderBag, type PushVerification, type PushVerificationInput } from './push-notifications';

@@ -7,6 +7,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { rfc1123ToIso } from './money-and-dates';
 import { wirePushNotification } from './wire';
 
+/** How far a notification's timestamp may be from now, either way (seconds), unless the caller says otherwise. */
+export const PUSH_TOLERANCE_SECONDS = 300;
+
 export type HeaderBag = Headers | Record<string, string | readonly string[] | undefined>;
 
 export interface PushVerificationInput {
@@ -31,7 +34,7 @@ function header(headers: HeaderBag, name: string): string | undefined {
 }
 
 export function verifyPushNotification(input: PushVerificationInput): PushVerification {
-  const { secret, toleranceSeconds = 300 } = input;
+  const { secret, toleranceSeconds = PUSH_TOLERANCE_SECONDS } = input;
   if (!secret) return { ok: false, reason: 'No webhook secret is configured.' };
   const timestamp = header(input.headers, 'x-webhook-timestamp')?.trim();
   const signature = header(input.headers, 'x-webhook-signature')?.trim();

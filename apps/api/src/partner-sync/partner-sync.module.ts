@@ -10,6 +10,7 @@ import { PartnerPoller } from './inbound/partner-poller';
 import { SYNC_STATE_TABLE } from './inbound/sync-cursor';
 import { PayoutPoller } from './inbound/payout-poller';
 import { PushNotificationsController } from './inbound/push-notifications.controller';
+import { PUSH_KEYS_SCHEMA } from './inbound/seen-pushes';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { PartnerOutboxProjection } from './outbox/partner-outbox.projection';
 import { ReconciliationJob } from './reconciliation/reconciliation.job';
@@ -36,7 +37,7 @@ export class PartnerSyncModule implements OnModuleInit {
     await migrate(this.sql, [
       ...this.outbox.schema,
       `CREATE TABLE IF NOT EXISTS ${SYNC_STATE_TABLE} (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
-      `CREATE TABLE IF NOT EXISTS sync_push_keys (key text PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`,
+      PUSH_KEYS_SCHEMA,
       `CREATE TABLE IF NOT EXISTS sync_partner_views (partner_case_id text PRIMARY KEY, updated_at text NOT NULL)`,
     ]);
   }
