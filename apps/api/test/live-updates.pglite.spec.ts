@@ -1,4 +1,4 @@
-import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
+import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
 
 /** Reads server-sent events from a live HTTP response until `until` is satisfied. */
 async function collectEvents(url: string, until: (events: { event: string; data: any }[]) => boolean, timeoutMs = 10_000) {
@@ -62,6 +62,22 @@ describe('Live updates over server-sent events', () => {
       ['5001', 'requested'],
     ]);
     expect(events.find((e) => e.event === 'case.changed')!.data).toMatchObject({ status: 'requested', invoice: { invoiceNumber: '5001' } });
+  });
+
+  it('counts the open streams in /metrics (pm_live_clients), and stops counting one when its client goes away', async () => {
+    const openStreams = async () => {
+      const metrics = await api.call('GET', '/metrics', { token: api.adminToken });
+      return Number(/^pm_live_clients (\d+)$/m.exec(metrics.body)?.[1]);
+    };
+    await until(async () => (await openStreams()) === 0, 5_000, 20);
+    const clients = [new AbortController(), new AbortController()];
+    const responses = await Promise.all(clients.map((client) => fetch(`${api.url}/api/events?access_token=${token}`, { signal: client.signal })));
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    expect(await openStreams()).toBe(2);
+    clients[0].abort();
+    await until(async () => (await openStreams()) === 1, 5_000, 20);
+    clients[1].abort();
+    await until(async () => (await openStreams()) === 0, 5_000, 20);
   });
 
   it('refuses the stream without a valid token', async () => {

@@ -1,6 +1,6 @@
 import { Controller, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { type Observable, filter, interval, map, merge } from 'rxjs';
+import { type Observable, interval, map, merge } from 'rxjs';
 import { LiveUpdates } from '../infrastructure/projections/live-updates';
 import { CallerCompany } from '../shared/auth/auth.guard';
 
@@ -19,8 +19,7 @@ export class LiveController {
   @ApiQuery({ name: 'access_token', required: false, description: 'For EventSource, which cannot send headers' })
   @ApiOkResponse({ description: 'text/event-stream of invoice.changed, case.changed and company.changed events' })
   stream(@CallerCompany() companyId: string): Observable<MessageEvent> {
-    const changes = this.live.messages.pipe(
-      filter((message) => message.companyId === companyId),
+    const changes = this.live.messagesFor(companyId).pipe(
       map((message): MessageEvent => ({ type: message.type, data: message.data as object })),
     );
     const pings = interval(25_000).pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));

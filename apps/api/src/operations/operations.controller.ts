@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type SqlClient } from '@pm/event-store';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import { SQL_CLIENT } from '../infrastructure/database/tokens';
+import { LiveUpdates } from '../infrastructure/projections/live-updates';
 import { Public, RequireRole } from '../shared/auth/auth.guard';
 
 @ApiTags('operations')
@@ -10,9 +11,20 @@ import { Public, RequireRole } from '../shared/auth/auth.guard';
 export class OperationsController {
   private readonly registry = new Registry();
 
-  constructor(@Inject(SQL_CLIENT) private readonly sql: SqlClient) {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    live: LiveUpdates,
+  ) {
     collectDefaultMetrics({ register: this.registry });
     const db = this.sql;
+    new Gauge({
+      name: 'pm_live_clients',
+      help: 'Live update streams (GET /api/events) open on this instance',
+      registers: [this.registry],
+      collect() {
+        this.set(live.clients);
+      },
+    });
     new Gauge({
       name: 'pm_projection_checkpoint_age_seconds',
       help: 'Seconds since each projection last wrote its checkpoint',

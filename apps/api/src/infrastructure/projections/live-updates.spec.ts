@@ -66,4 +66,27 @@ describe('LiveUpdates', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('connection lost'));
     warn.mockRestore();
   });
+
+  it("gives a client its own company's messages only, and counts the clients while they are subscribed", async () => {
+    const live = new LiveUpdates();
+    live.registerViews('invoice', async (changes) => new Map(changes.map((c) => [`${c.companyId}|${c.key}`, { invoiceNumber: c.key }])));
+    const ofC1: LiveMessage[] = [];
+    const ofC2: LiveMessage[] = [];
+    expect(live.clients).toBe(0);
+    const first = live.messagesFor('c1').subscribe((m) => ofC1.push(m));
+    const second = live.messagesFor('c2').subscribe((m) => ofC2.push(m));
+    expect(live.clients).toBe(2);
+    live.publish([
+      { companyId: 'c1', kind: 'invoice', key: '1' },
+      { companyId: 'c2', kind: 'invoice', key: '2' },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(ofC1.map((m) => m.data)).toEqual([{ invoiceNumber: '1' }]);
+    expect(ofC2.map((m) => m.data)).toEqual([{ invoiceNumber: '2' }]);
+    first.unsubscribe();
+    expect(live.clients).toBe(1);
+    second.unsubscribe();
+    second.unsubscribe();
+    expect(live.clients).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Subject, type Observable } from 'rxjs';
+import { Subject, defer, filter, finalize, type Observable } from 'rxjs';
 import { type LiveChange } from './projection';
 
 export interface LiveMessage {
@@ -28,6 +28,7 @@ export class LiveUpdates {
   /** Changes not yet sent, in the order they first came, by kind|company|key. */
   private pending = new Map<string, LiveChange>();
   private draining: Promise<void> | undefined;
+  private openClients = 0;
 
   registerViews(kind: LiveChange['kind'], loader: ViewsLoader): void {
     this.loaders.set(kind, loader);
@@ -35,6 +36,22 @@ export class LiveUpdates {
 
   get messages(): Observable<LiveMessage> {
     return this.subject.asObservable();
+  }
+
+  /** One live client's messages: its company's only, counted in `clients` while it is subscribed. */
+  messagesFor(companyId: string): Observable<LiveMessage> {
+    return defer(() => {
+      this.openClients += 1;
+      return this.subject.pipe(
+        filter((message) => message.companyId === companyId),
+        finalize(() => (this.openClients -= 1)),
+      );
+    });
+  }
+
+  /** Live clients connected now (each open stream of `messagesFor`). */
+  get clients(): number {
+    return this.openClients;
   }
 
   publish(changes: readonly LiveChange[]): void {
