@@ -12,7 +12,11 @@ import { AppModule } from './app.module';
 import { type AppConfig } from './config/app-config';
 import { type Clock } from './infrastructure/event-sourcing/clock';
 import { type Storage, openStorage } from './infrastructure/database/open-store';
+import { clientErrorHandler, frameworkErrors } from './shared/http/framework-errors';
 import { storableTextPipe, validationPipe } from './shared/http/validation';
+
+/** The longest path segment routed (an invoice number, a case id …): Fastify's default, stated so its refusal can say it. */
+const MAX_PATH_SEGMENT_LENGTH = 100;
 
 export interface CreateAppOptions {
   clock?: Clock;
@@ -26,7 +30,8 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .setDescription(
       'Reminder and debt-collection handling for Swedish invoicing platforms. Amounts are integer öre, dates YYYY-MM-DD. ' +
         'Errors are {code, message}; 400 invalid request, 401 no token, 403 wrong role, 404 not found (also for other companies\' data), ' +
-        '409 conflict with the current state, 422 business-rule refusal.',
+        '409 conflict with the current state, 413 body too large, 414 a path segment over 100 characters, ' +
+        '422 business-rule refusal, 431 request line or headers too large.',
     )
     .setVersion('0.1.0')
     .addBearerAuth()
@@ -50,7 +55,15 @@ export async function exportOpenApiDocument(config: AppConfig): Promise<OpenAPIO
 
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const storage = options.storage ?? (await openStorage(config));
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, genReqId: () => randomUUID(), trustProxy: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    genReqId: () => randomUUID(),
+    trustProxy: true,
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
+    // What Fastify and Node refuse before a route sees it answers in our error shape too.
+    frameworkErrors: frameworkErrors(MAX_PATH_SEGMENT_LENGTH),
+    clientErrorHandler,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, storage, options.clock), adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],
     // The partner's push notifications are verified over the exact bytes they were signed as.

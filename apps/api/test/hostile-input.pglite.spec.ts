@@ -4,6 +4,7 @@
  * fuzzing.pglite.spec.ts; this sweep keeps the shapes that slipped past validation into a 500 as fixed cases.)
  */
 import { testFiles } from '@pm/bank-files';
+import { connect } from 'node:net';
 import { type Api, ORG, address, companyWithUser, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
 
 const HOSTILE_BODIES: unknown[] = [
@@ -145,6 +146,48 @@ describe('Hostile input never gives a 500 and never stores an event', () => {
     const history = await api.call('GET', '/api/payments/imports', { token: other });
     expect(history.body[0]).toMatchObject({ fileName: 'camt.xml', payments: 1 });
   });
+
+  it('what is refused before any route sees it answers in the same shape, with codes of ours, and stores nothing', async () => {
+    const before = await api.eventCount();
+    // Fastify's router: a path segment over 100 characters, a %-escape that is not UTF-8.
+    expect(await api.call('PUT', `/api/invoices/${'x'.repeat(101)}`, { token, body: invoiceBody() })).toMatchObject({
+      status: 414,
+      body: { code: 'REQUEST.URI_TOO_LONG', message: expect.stringContaining('100 characters') },
+    });
+    expect(await api.call('GET', '/api/invoices/%E0%A4%A', { token })).toMatchObject({ status: 400, body: { code: 'REQUEST.BAD_URL', message: expect.any(String) } });
+    // 100 characters exactly are routed (and refused by the route: no invoice number is that long).
+    expect((await api.call('GET', `/api/invoices/${'x'.repeat(100)}`, { token })).body.code).toBe('REQUEST.INVALID_INVOICE_NUMBER');
+    // Node's HTTP parser: a request line or headers over its 16 KiB, bytes that are not HTTP.
+    for (const raw of [
+      `GET /api/invoices?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `GET /api/invoices HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`,
+    ])
+      expect(await rawRequest(raw)).toMatchObject({ status: 431, body: { code: 'REQUEST.HEADERS_TOO_LARGE', message: expect.any(String) } });
+    expect(await rawRequest('HELLO\u0000WORLD\r\n\r\n')).toMatchObject({ status: 400, body: { code: 'REQUEST.MALFORMED', message: expect.any(String) } });
+    expect(await api.eventCount()).toBe(before);
+    // The server still answers.
+    expect((await api.call('GET', '/health')).status).toBe(200);
+  });
+
+  /** Sends bytes as they are (no client in between to refuse them first) and reads the answer up to the close. */
+  function rawRequest(bytes: string): Promise<{ status: number; body: any }> {
+    const { port, hostname } = new URL(api.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      // The server closes the connection after answering; a reset may come after the answer.
+      const done = () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const match = /^HTTP\/1\.1 (\d{3})[^]*?\r\n\r\n([^]*)$/.exec(text);
+        if (!match) return reject(new Error(`no HTTP answer: ${JSON.stringify(text.slice(0, 200))}`));
+        resolve({ status: Number(match[1]), body: JSON.parse(match[2]) });
+      };
+      socket.on('close', done);
+      socket.on('error', () => undefined);
+      socket.end(bytes);
+    });
+  }
 
   it('a search with LIKE wildcards matches them literally', async () => {
     const response = await api.call('GET', '/api/invoices?q=%25_%5C', { token });
