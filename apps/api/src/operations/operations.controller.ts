@@ -1,20 +1,27 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type SqlClient } from '@pm/event-store';
+import { Controller, Get, Header, Inject, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { type EventStore, PostgresEventStore, type SqlClient } from '@pm/event-store';
 import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
-import { SQL_CLIENT } from '../infrastructure/database/tokens';
+import { EVENT_STORE, SQL_CLIENT } from '../infrastructure/database/tokens';
 import { LiveUpdates } from '../infrastructure/projections/live-updates';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Public, RequireRole } from '../shared/auth/auth.guard';
 
 @ApiTags('operations')
 @Controller()
 export class OperationsController {
+  private readonly logger = new Logger(OperationsController.name);
   private readonly registry = new Registry();
+  /** Where the event log is: in the SQL database, or on a server of its own (KurrentDB), which health checks too. */
+  private readonly eventLog: string;
 
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) config: AppConfig,
     live: LiveUpdates,
   ) {
+    this.eventLog = store instanceof PostgresEventStore ? sql.kind : config.eventStore === 'eventstoredb' ? 'kurrentdb' : 'memory';
     collectDefaultMetrics({ register: this.registry });
     const db = this.sql;
     new Gauge({
@@ -50,10 +57,22 @@ export class OperationsController {
 
   @Get('health')
   @Public()
-  @ApiOkResponse({ description: 'The API is up and its database answers' })
-  async health(): Promise<{ status: 'ok'; store: string }> {
-    await this.sql.query('SELECT 1');
-    return { status: 'ok', store: this.sql.kind };
+  @ApiOkResponse({ description: '{status: ok, store, eventLog}: the API is up, its database answers, and so does the event log where it is kept apart (KurrentDB)' })
+  @ApiServiceUnavailableResponse({ description: 'HEALTH.UNAVAILABLE: the database or the event log does not answer' })
+  async health(): Promise<{ status: 'ok'; store: string; eventLog: string }> {
+    const down: string[] = [];
+    // Why a check failed goes to the log only: this route answers anyone, and a driver's error can name hosts.
+    const check = (what: string, probe: () => Promise<unknown>) =>
+      probe().catch((error: unknown) => {
+        down.push(what);
+        this.logger.warn(`Health check: ${what} does not answer: ${(error as Error)?.message ?? String(error)}`);
+      });
+    await Promise.all([
+      check('the database', () => this.sql.query('SELECT 1')),
+      this.eventLog === this.sql.kind ? undefined : check('the event log', () => this.store.headPosition()),
+    ]);
+    if (down.length > 0) throw new ServiceUnavailableException({ code: 'HEALTH.UNAVAILABLE', message: `Not ready: ${down.join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer.` });
+    return { status: 'ok', store: this.sql.kind, eventLog: this.eventLog };
   }
 
   @Get('metrics')
