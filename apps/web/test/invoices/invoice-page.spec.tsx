@@ -98,6 +98,28 @@ describe('The invoice and case view', () => {
     expect(within(items[8]).getByText(/2026/)).toHaveAttribute('dateTime', '2026-11-02T09:30:00Z');
   });
 
+  it("names the partner's case when its registration answer came after the case was closed", async () => {
+    renderWithApp(
+      <InvoicePage invoiceNumber="1001" />,
+      routes({
+        [`GET /api/cases/${CASE_ID}/events`]: {
+          body: {
+            caseId: CASE_ID,
+            events: [
+              EVENTS[0],
+              auditEntry('ReminderCaseClosed', 3, { reason: 'Kunden betalade direkt' }, { reason: 'Kunden betalade direkt' }),
+              auditEntry('ReminderCaseRegisteredAfterEnd', 4, { partnerCaseId: 'am_78' }, { actor: { kind: 'partner', id: 'am_78' } }),
+            ],
+          },
+        },
+      }),
+    );
+    const timeline = within(await screen.findByTestId('timeline'));
+    const late = timeline.getAllByRole('listitem').find((item) => item.textContent?.includes('am_78'));
+    expect(late).toHaveTextContent('Inkassopartnerns svar kom först när ärendet redan var avslutat här; hos partnern har det nummer am_78');
+    expect(late).toHaveTextContent('Av inkassopartnern (am_78)');
+  });
+
   it('shows a ROT invoice with what is claimed and whether Skatteverket can be asked', async () => {
     renderWithApp(<InvoicePage invoiceNumber="1003" />, {
       'GET /api/invoices/1003': {

@@ -291,6 +291,25 @@ describe('The case lifecycle driven by the partner', () => {
     const closed: ReceivableEvent = { type: 'ReminderCaseClosed', data: { caseId: 'case-1', reason: 'betalt direkt', closedBy: user, endedAt: now } };
     spec(receivableDecider).given([...open, closed]).when(stage('reminder_sent')).thenThrows('CASE.ALREADY_ENDED');
   });
+  it("keeps the partner's reference when its registration answer comes after the case was closed here, without reopening it", () => {
+    const closed: ReceivableEvent = { type: 'ReminderCaseClosed', data: { caseId: 'case-1', reason: 'betalt direkt', closedBy: user, endedAt: now } };
+    const answer = cmd({ type: 'RecordPartnerRegistration', actor: partner, data: { caseId: 'case-1', partnerCaseId: 'P-77', partnerOcr: '7700012' } });
+    const late = spec(receivableDecider)
+      .given([...open, closed])
+      .when(answer)
+      .then([{ type: 'ReminderCaseRegisteredAfterEnd', data: { caseId: 'case-1', partnerCaseId: 'P-77', partnerOcr: '7700012' } }]);
+    const state = fold(receivableDecider, [...open, closed, ...late]);
+    expect(state.currentCase).toMatchObject({ status: 'closed', partnerCaseId: 'P-77', partnerOcr: '7700012', endedAt: now });
+    expect(invoiceStatus(state, now)).toBe(invoiceStatus(fold(receivableDecider, [...open, closed]), now));
+    // The same answer again changes nothing; another reference for the same case is refused.
+    spec(receivableDecider).given([...open, closed, ...late]).when(answer).then([]);
+    spec(receivableDecider)
+      .given([...open, closed, ...late])
+      .when(cmd({ type: 'RecordPartnerRegistration', actor: partner, data: { caseId: 'case-1', partnerCaseId: 'P-78' } }))
+      .thenThrows('CASE.ALREADY_REGISTERED');
+    // A case registered before it was closed keeps its registration as it was.
+    spec(receivableDecider).given([...open, registered, closed]).when(answer).then([]);
+  });
 });
 
 describe('Reconciliation with the partner', () => {

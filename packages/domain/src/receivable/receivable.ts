@@ -68,6 +68,8 @@ export type ReceivableEvent =
       }
     >
   | CaseEvent<'ReminderCaseRegistered', { partnerCaseId: string; partnerOcr?: string }>
+  /** The partner's answer to the registration, come after the case ended here (closed meanwhile): its reference is kept, the status stays. */
+  | CaseEvent<'ReminderCaseRegisteredAfterEnd', { partnerCaseId: string; partnerOcr?: string }>
   | CaseEvent<'ReminderCaseReminderSent', { sentOn: string; feeOre: number }>
   | CaseEvent<'ReminderCaseDebtCollectionStarted', { sentOn: string; feeOre: number }>
   | CaseEvent<'ReminderCaseDecisionRequired', { on: string }>
@@ -197,6 +199,8 @@ function evolve(state: ReceivableState, event: ReceivableEvent): ReceivableState
         partnerCaseId: event.data.partnerCaseId,
         partnerOcr: event.data.partnerOcr ?? null,
       }));
+    case 'ReminderCaseRegisteredAfterEnd':
+      return evolveCase(state, event.data.caseId, () => ({ partnerCaseId: event.data.partnerCaseId, partnerOcr: event.data.partnerOcr ?? null }));
     case 'ReminderCaseReminderSent':
       return evolveCase(state, event.data.caseId, (c) => ({
         ...toStage('reminder_sent'),
@@ -472,19 +476,20 @@ function decide(command: ReceivableCommand, state: ReceivableState): ReceivableE
     }
 
     case 'RecordPartnerRegistration': {
-      const current = requirePartnerCase(state, command.data.caseId);
-      if (current.partnerCaseId === command.data.partnerCaseId) return []; // a repeated report
+      const { caseId, partnerCaseId, partnerOcr } = command.data;
+      const data = { caseId, partnerCaseId, ...(partnerOcr ? { partnerOcr } : {}) };
+      const ended = state.currentCase?.caseId === caseId && isTerminal(state.currentCase.status) ? state.currentCase : null;
+      if (ended) {
+        // Registered at the partner while it ended here (closed before the answer came): the audit trail keeps which
+        // case the partner opened, so the cancellation that follows can name it. Another reference is not taken.
+        if (ended.partnerCaseId === partnerCaseId) return [];
+        if (ended.partnerCaseId) throw refuse.conflict('CASE.ALREADY_REGISTERED', `The case is already registered at the partner as ${ended.partnerCaseId}.`);
+        return [{ type: 'ReminderCaseRegisteredAfterEnd', data }];
+      }
+      const current = requirePartnerCase(state, caseId);
+      if (current.partnerCaseId === partnerCaseId) return []; // a repeated report
       if (current.status !== 'requested') throw invalidTransition(current.status, 'registered');
-      return [
-        {
-          type: 'ReminderCaseRegistered',
-          data: {
-            caseId: current.caseId,
-            partnerCaseId: command.data.partnerCaseId,
-            ...(command.data.partnerOcr ? { partnerOcr: command.data.partnerOcr } : {}),
-          },
-        },
-      ];
+      return [{ type: 'ReminderCaseRegistered', data }];
     }
 
     case 'RecordPartnerStage': {

@@ -18,7 +18,8 @@ export function describeEvent(entry: Entry, t: Translate, language: Language): s
     case 'ReminderCaseRequested':
       return t('event.ReminderCaseRequested', { amount: money(d.claimOre) });
     case 'ReminderCaseRegistered':
-      return t('event.ReminderCaseRegistered', { ref: str(d.partnerCaseId) || '–' });
+    case 'ReminderCaseRegisteredAfterEnd':
+      return t(`event.${entry.type}`, { ref: str(d.partnerCaseId) || '–' });
     case 'ReminderCaseReminderSent':
       return withFee(t('event.ReminderCaseReminderSent', { date: date(d.sentOn) }));
     case 'ReminderCaseDebtCollectionStarted':

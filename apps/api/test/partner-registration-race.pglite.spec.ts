@@ -1,0 +1,80 @@
+/**
+ * A user closes a case while its registration is under way at the partner: the partner opens a case, and its
+ * answer comes after ours has ended. The answer is still recorded (`ReminderCaseRegisteredAfterEnd`), so the audit
+ * trail names the partner's case and the cancellation that follows names it too; the case stays closed.
+ * Made deterministic by closing the case from inside the registration call, after the partner has answered.
+ */
+import { AmiliAdapter } from '@pm/amili-adapter';
+import { createSandbox, type Sandbox } from '@pm/amili-sandbox';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
+
+describe("A case closed while the partner registers it keeps the partner's reference", () => {
+  let api: Api;
+  let sandbox: Sandbox;
+  let sandboxUrl: string;
+  let token: string;
+
+  beforeAll(async () => {
+    sandbox = await createSandbox({ dataDir: join(mkdtempSync(join(tmpdir(), 'pm-race-')), 'sandbox'), apiKey: 'sandbox-key', tickMs: 600_000 });
+    sandboxUrl = await sandbox.listen(0, '127.0.0.1');
+    api = await startApi(pgliteStorage, '2026-11-23T10:00:00.000Z', {
+      partner: { url: sandboxUrl, apiKey: 'sandbox-key', portalUrl: `${sandboxUrl}/portal`, webhookSecret: 'secret', pollIntervalMs: 600_000, reconcileIntervalMs: 600_000 },
+    });
+    token = await companyWithUser(api, ORG.main);
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    await sandbox?.close();
+  });
+
+  const partnerGet = async (path: string) => (await fetch(`${sandboxUrl}${path}`, { headers: { 'x-api-key': 'sandbox-key' } })).json() as Promise<any>;
+
+  it('records the late answer on the closed case, and the cancellation names the partner case', async () => {
+    const adapter = api.app.get(AmiliAdapter);
+    const register = adapter.registerCase.bind(adapter);
+    let answered: { partnerCaseId: string; partnerOcr?: string } | undefined;
+    const spy = jest.spyOn(adapter, 'registerCase').mockImplementationOnce(async (input) => {
+      const answer = await register(input);
+      // The partner has opened its case; before its answer is recorded here, the user closes ours.
+      const closed = await api.call('POST', '/api/invoices/R-1/reminder-case/close', { token, body: { reason: 'Kunden betalade direkt' } });
+      expect(closed).toMatchObject({ status: 200, body: { status: 'closed' } });
+      answered = answer;
+      return answer;
+    });
+    try {
+      expect((await api.call('PUT', '/api/invoices/R-1', { token, body: invoiceBody({ ocr: undefined }) })).status).toBe(201);
+      const sent = await api.call('POST', '/api/invoices/R-1/reminder-case', { token });
+      expect(sent.status).toBe(201);
+      const caseId: string = sent.body.caseId;
+
+      const trail = await until(async () => {
+        const events = await api.call('GET', `/api/cases/${caseId}/events`, { token });
+        const types: string[] = events.body.events.map((e: { type: string }) => e.type);
+        return types.includes('ReminderCaseRegisteredAfterEnd') ? events.body.events : null;
+      });
+      expect(answered?.partnerCaseId).toEqual(expect.any(String));
+      expect(trail.map((e: { type: string }) => e.type)).toEqual(['ReminderCaseRequested', 'ReminderCaseClosed', 'ReminderCaseRegisteredAfterEnd']);
+      expect(trail[2]).toMatchObject({ actor: { kind: 'partner' }, data: { caseId, partnerCaseId: answered!.partnerCaseId } });
+
+      // Still closed here, now with the partner's reference …
+      const view = await api.call('GET', `/api/cases/${caseId}`, { token });
+      expect(view.body).toMatchObject({ status: 'closed', partnerCaseId: answered!.partnerCaseId });
+      // The invoice shows the closed case, with the reference too.
+      expect((await api.call('GET', '/api/invoices/R-1', { token })).body).toMatchObject({ status: 'closed', partnerCaseId: answered!.partnerCaseId });
+      // … and the partner's case cancelled, by a call that named it.
+      await until(async () => {
+        const theirs = await partnerGet(`/cases/${answered!.partnerCaseId}`);
+        return theirs.closed === true ? theirs : null;
+      });
+      const calls = await partnerGet('/_sandbox/calls?method=POST');
+      const cancellations = calls.calls.filter((c: { path: string }) => c.path === '/creditor--cancellations');
+      expect(cancellations).toHaveLength(1);
+      expect(cancellations[0].about).toEqual(expect.arrayContaining([answered!.partnerCaseId]));
+    } finally {
+      spy.mockRestore();
+    }
+  }, 60_000);
+});
