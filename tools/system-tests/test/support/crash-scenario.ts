@@ -134,6 +134,8 @@ export interface CheckResult {
   streams: number;
   events: number;
   registeredInvoices: number;
+  /** Of those, registered at the partner while the user closed the case here (the answer came after the close). */
+  registeredAfterEnd: number;
   partnerCases: number;
   registrationCalls: number;
   replayedCalls: number;
@@ -232,6 +234,7 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
     const casesByInvoice = new Map<string, string[]>();
     for (const c of partnerCases) casesByInvoice.set(c.invoice_number, [...(casesByInvoice.get(c.invoice_number) ?? []), c._id]);
     let registeredInvoices = 0;
+    let registeredAfterEnd = 0;
     for (const stream of folded) {
       const invoiceNumber = stream.state.invoice!.invoiceNumber;
       // Registered while open, or registered at the partner while the user closed it here (the answer then
@@ -242,8 +245,10 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
       const atThePartner = casesByInvoice.get(invoiceNumber) ?? [];
       // One case was requested per invoice in this load: at most one registration, and every partner case is in our log.
       expect({ invoiceNumber, registered: registered.length <= 1, atThePartner }).toEqual({ invoiceNumber, registered: true, atThePartner: registered });
-      if (registrations[0]?.type === 'ReminderCaseRegisteredAfterEnd')
+      if (registrations[0]?.type === 'ReminderCaseRegisteredAfterEnd') {
+        registeredAfterEnd += 1;
         expect({ invoiceNumber, ours: stream.state.currentCase?.status, theirs: partnerCases.find((c) => c._id === registered[0])!.closed }).toEqual({ invoiceNumber, ours: 'closed', theirs: true });
+      }
     }
     expect([...casesByInvoice.keys()].filter((n) => !folded.some((s) => s.state.invoice?.invoiceNumber === n))).toEqual([]);
 
@@ -289,6 +294,7 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
       streams: folded.length,
       events: folded.reduce((n, s) => n + s.events.length, 0),
       registeredInvoices,
+      registeredAfterEnd,
       partnerCases: partnerCases.length,
       registrationCalls: posts.filter((c) => c.path === '/case--registrations').length,
       replayedCalls: posts.filter((c) => c.replayed).length,
@@ -314,7 +320,7 @@ export function describeRun(load: LoadResult, check: CheckResult, durationMs: nu
     `load: ${(durationMs / 1000).toFixed(0)} s, ${load.kills} kill -9 (back after ${restarts})`,
     `acknowledged: ${load.acknowledged.length} (upsert ${count('upsert')}, send ${count('send')}, close ${count('close')}, payment ${count('payment')}); refused ${load.refused}; answer lost in a crash ${load.unknown}`,
     `log: ${check.events} events in ${check.streams} invoice streams; every acknowledged command found`,
-    `partner: ${check.partnerCases} cases for ${check.registeredInvoices} registered invoices (one each); ${check.registrationCalls} registration calls, ${check.replayedCalls} partner calls absorbed as replays of their idempotency key`,
+    `partner: ${check.partnerCases} cases for ${check.registeredInvoices} registered invoices (one each; ${check.registeredAfterEnd} of them answered after the user closed the case); ${check.registrationCalls} registration calls, ${check.replayedCalls} partner calls absorbed as replays of their idempotency key`,
     `converged (read models = fold of the log, partner = our cases) ${(check.convergedAfterMs / 1000).toFixed(1)} s after the load`,
   ].join('\n');
 }
