@@ -109,6 +109,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private stopListening?: () => Promise<void>;
   private poller?: NodeJS.Timeout;
   private polling?: Promise<void>;
+  /** What the other instances have not been told yet: changes in order, and the positions they lead to. */
+  private untold?: { changes: LiveChange[]; positions: Record<string, string> };
+  private telling?: Promise<void>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -161,7 +164,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
           await this.feedAll(events, changes);
         } finally {
           this.live.publish(changes);
-          await this.tellOthers(changes);
+          this.tellOthers(changes);
         }
       },
       onError: (error) => this.logger.error('A projection failed; retrying its batch', error as Error),
@@ -172,6 +175,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     const subscription = this.subscription;
     this.subscription = undefined;
     await subscription?.stop();
+    await this.telling;
   }
 
   /**
@@ -238,10 +242,33 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     return changes;
   }
 
-  /** NOTIFY the other instances: the changes in parts that fit a notification, the positions with the last. */
-  private async tellOthers(changes: LiveChange[]): Promise<void> {
+  /**
+   * Tells the other instances about a batch, without holding up the next one: one NOTIFY statement at a time, in
+   * order; the batches that end while one is on its way go together in the next (their changes in order, the
+   * latest positions).
+   */
+  private tellOthers(changes: LiveChange[]): void {
     if (this.sql.kind !== 'postgres') return;
     const positions = Object.fromEntries([...this.positions].map(([name, p]) => [name, encodePosition(p)]));
+    if (this.untold) {
+      this.untold.changes.push(...changes);
+      this.untold.positions = positions;
+    } else this.untold = { changes: [...changes], positions };
+    this.telling ??= this.tellUntold();
+  }
+
+  private async tellUntold(): Promise<void> {
+    while (this.untold) {
+      const { changes, positions } = this.untold;
+      this.untold = undefined;
+      await this.notifyOthers(changes, positions);
+    }
+    // In the same step as the last look at `untold`: a batch that ends from now on starts a new round.
+    this.telling = undefined;
+  }
+
+  /** NOTIFY the other instances: the changes in parts that fit a notification, the positions with the last. */
+  private async notifyOthers(changes: LiveChange[], positions: Record<string, string>): Promise<void> {
     const messages: ProgressMessage[] = [];
     let part: LiveChange[] = [];
     let size = JSON.stringify({ holder: this.leases.holder, changes: [], positions }).length;
