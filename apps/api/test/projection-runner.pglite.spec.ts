@@ -3,8 +3,10 @@
  * cannot, the others still take it and only that one holds the batch back until it can.
  */
 import { Logger } from '@nestjs/common';
+import { fold, receivableDecider } from '@pm/domain';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
 import { AuditTrailProjection } from '../src/audit/audit-trail.projection';
+import { RecentStates } from '../src/infrastructure/event-sourcing/recent-states';
 import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
 
 describe('Projection runner', () => {
@@ -46,4 +48,24 @@ describe('Projection runner', () => {
       for (const spy of quiet) spy.mockRestore();
     }
   }, 60_000);
+
+  it("takes the state a command just folded instead of reading it back, and writes the same read model as a fold from the table would", async () => {
+    const recent = api.app.get(RecentStates);
+    const recall = jest.spyOn(recent, 'recall');
+    try {
+      expect((await api.call('PUT', '/api/invoices/6002', { token, body: invoiceBody({ ocr: undefined }) })).status).toBe(201);
+      expect((await api.call('POST', '/api/invoices/6002/reminder-case', { token })).status).toBe(201);
+      // Both projections that fold the invoice's stream (the list and the case detail) found its state in memory, after the PUT and after the send.
+      const hits = recall.mock.results.filter((r, i) => r.value !== undefined && String(recall.mock.calls[i]![1]).endsWith('-6002'));
+      expect(hits.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      recall.mockRestore();
+    }
+    // What was written from memory is what folding the log gives.
+    const { rows } = await api.storage.sql.query<{ stream_id: string; state: unknown }>("SELECT stream_id, state FROM rm_invoices WHERE invoice_number = '6002'");
+    const { events } = await api.storage.store.readStream(rows[0]!.stream_id);
+    expect(rows[0]!.state).toEqual(JSON.parse(JSON.stringify(fold(receivableDecider, events as never))));
+    const cases = await api.storage.sql.query<{ state: unknown }>('SELECT state FROM rm_case_streams WHERE stream_id = $1', [rows[0]!.stream_id]);
+    expect(cases.rows[0]!.state).toEqual(rows[0]!.state);
+  });
 });

@@ -11,7 +11,7 @@
  * - append: BENCH_APPEND_EVENTS (events per measured run, 10,000), BENCH_APPEND_WRITERS (1,8), BENCH_APPEND_ROUNDS (3),
  *   BENCH_APPEND_LADDER=0 to leave out the raw SQL variants that split the gap;
  * - http: BENCH_HTTP_SECONDS (20, per run), BENCH_HTTP_CONNECTIONS (16), BENCH_HTTP_INVOICES (created first: the most
- *   sends a run can make; by default three times what the rate of the first 1,000 PUTs says the run needs);
+ *   sends a run can make; by default five times what the rate of the first 1,000 PUTs says the run needs);
  * - live: BENCH_LIVE_RATE (500 commands/s), BENCH_LIVE_SECONDS (20).
  */
 import os from 'node:os';

@@ -5,6 +5,7 @@ import { DecisionRunner } from './event-sourcing/decision-runner';
 import { EVENT_STORE, SQL_CLIENT } from './database/tokens';
 import { type Storage } from './database/open-store';
 import { LiveUpdates } from './projections/live-updates';
+import { RecentStates } from './event-sourcing/recent-states';
 import { ProjectionWaiter } from './projections/projection-waiter';
 import { AmiliAdapterProvider, PartnerPortal } from './partner/amili.provider';
 import { Leases } from './leases/leases';
@@ -27,6 +28,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
         { provide: EVENT_STORE, useValue: storage.store },
         { provide: Clock, useValue: clock },
         ProjectionWaiter,
+        RecentStates,
         LiveUpdates,
         Leases,
         DecisionRunner,
@@ -39,6 +41,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
         EVENT_STORE,
         Clock,
         ProjectionWaiter,
+        RecentStates,
         LiveUpdates,
         Leases,
         DecisionRunner,

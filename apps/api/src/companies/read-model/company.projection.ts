@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type CompanyEvent, type CompanyState, companyDecider } from '@pm/domain';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
-import { type LiveChange, type Projection } from '../../infrastructure/projections/projection';
+import { type ApplyContext, type LiveChange, type Projection } from '../../infrastructure/projections/projection';
 import { foldStreams } from '../../infrastructure/projections/fold-streams';
 
 export const COMPANY_STREAM_PREFIX = 'company-';
@@ -20,12 +20,13 @@ export class CompanyProjection implements Projection {
     )`,
   ];
 
-  async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], context?: ApplyContext): Promise<LiveChange[]> {
     const folded = await foldStreams<CompanyState, CompanyEvent>(
       tx,
       companyDecider,
       'SELECT stream_id, state FROM rm_companies WHERE stream_id = ANY($1)',
       events.filter((e) => e.streamId.startsWith(COMPANY_STREAM_PREFIX)),
+      context,
     );
     const changes: LiveChange[] = [];
     for (const [streamId, { state, last }] of folded) {

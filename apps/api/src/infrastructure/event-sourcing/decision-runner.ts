@@ -13,6 +13,7 @@ import { type CommandContext } from '../../shared/http/command-context';
 import { Clock } from './clock';
 import { DecisionBatch } from './decision-batch';
 import { eventMetadata } from './event-metadata';
+import { RecentStates } from './recent-states';
 import { ProjectionWaiter } from '../projections/projection-waiter';
 import { EVENT_STORE } from '../database/tokens';
 
@@ -45,6 +46,7 @@ export class DecisionRunner {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly projections: ProjectionWaiter,
+    private readonly recent: RecentStates,
   ) {}
 
   async load<State, E extends DomainEvent>(
@@ -90,8 +92,10 @@ export class DecisionRunner {
       const toAppend: NewEvent[] = events.map((event) => ({ type: event.type, data: event.data, metadata: eventMetadata(options.metadata, context, now, reason) }));
       try {
         const result = await this.store.appendToStream(streamId, toAppend, { expectedVersion: version });
-        if (options.waitForProjections !== false) await this.projections.waitFor(result.lastPosition);
         const newState = events.reduce(decider.evolve, state);
+        // Before waiting: the projections fold this very state, and may take it from here.
+        this.recent.remember(decider, streamId, result.nextVersion, newState);
+        if (options.waitForProjections !== false) await this.projections.waitFor(result.lastPosition);
         return { events, state: newState, version: result.nextVersion, position: result.lastPosition };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;

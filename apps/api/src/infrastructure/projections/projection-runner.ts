@@ -21,7 +21,8 @@ import {
   encodePosition,
 } from '@pm/event-store';
 import { EVENT_STORE, SQL_CLIENT } from '../database/tokens';
-import { type LiveChange, PROJECTIONS, type Projection } from './projection';
+import { type ApplyContext, type LiveChange, PROJECTIONS, type Projection } from './projection';
+import { RecentStates } from '../event-sourcing/recent-states';
 import { ProjectionWaiter } from './projection-waiter';
 import { LiveUpdates } from './live-updates';
 import { Leases } from '../leases/leases';
@@ -120,7 +121,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     private readonly waiter: ProjectionWaiter,
     private readonly live: LiveUpdates,
     private readonly leases: Leases,
+    private readonly recent: RecentStates,
   ) {}
+
+  /** The states this process's commands just folded, for the projections that fold the same streams. */
+  private readonly applyContext: ApplyContext = { recall: (decider, streamId, version) => this.recent.recall(decider, streamId, version) };
 
   /** Whether this instance feeds the read models now. */
   get feeding(): boolean {
@@ -227,7 +232,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
             moved.set(projection.name, checkpoint);
             continue;
           }
-          changes.push(...(await projection.apply(tx, fresh)));
+          changes.push(...(await projection.apply(tx, fresh, this.applyContext)));
           moved.set(projection.name, fresh[fresh.length - 1].globalPosition);
         }
         await writeCheckpoints(tx, new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0)));

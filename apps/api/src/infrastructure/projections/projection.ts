@@ -18,7 +18,13 @@ export interface Projection {
   readonly schema: readonly string[];
   /** The tables it owns (emptied when it is rebuilt). */
   readonly tables: readonly string[];
-  apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]>;
+  apply(tx: SqlExecutor, events: readonly StoredEvent[], context?: ApplyContext): Promise<LiveChange[]>;
+}
+
+/** What the live feed offers a projection besides the events (a rebuild offers nothing). */
+export interface ApplyContext {
+  /** A stream's state right after `version` as `decider` folds it, when a command of this process just had it. */
+  recall<S>(decider: object, streamId: string, version: number): S | undefined;
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ReceivableEvent, type ReceivableState, receivableDecider, remainingClaimOre } from '@pm/domain';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
-import { type LiveChange, type Projection, companyIdOf } from '../../infrastructure/projections/projection';
+import { type ApplyContext, type LiveChange, type Projection, companyIdOf } from '../../infrastructure/projections/projection';
 import { foldStreams } from '../../infrastructure/projections/fold-streams';
 import { RECEIVABLE_STREAM_PREFIX } from './invoice-list.projection';
 
@@ -29,13 +29,14 @@ export class CaseDetailProjection implements Projection {
     'CREATE INDEX IF NOT EXISTS rm_cases_partner ON rm_cases (partner_case_id)',
   ];
 
-  async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], context?: ApplyContext): Promise<LiveChange[]> {
     const relevant = events.filter((e) => e.streamId.startsWith(RECEIVABLE_STREAM_PREFIX));
     const folded = await foldStreams<ReceivableState, ReceivableEvent>(
       tx,
       receivableDecider,
       'SELECT stream_id, state FROM rm_case_streams WHERE stream_id = ANY($1)',
       relevant,
+      context,
     );
     const changes: LiveChange[] = [];
     const streamRows: Array<{ stream_id: string; state: ReceivableState }> = [];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ReceivableEvent, type ReceivableState, invoiceBaseStatus, lastDayToPayOnTime, receivableDecider, remainingClaimOre } from '@pm/domain';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
-import { type LiveChange, type Projection, companyIdOf } from '../../infrastructure/projections/projection';
+import { type ApplyContext, type LiveChange, type Projection, companyIdOf } from '../../infrastructure/projections/projection';
 import { foldStreams } from '../../infrastructure/projections/fold-streams';
 
 export const RECEIVABLE_STREAM_PREFIX = 'receivable-';
@@ -41,13 +41,14 @@ export class InvoiceListProjection implements Projection {
     'CREATE INDEX IF NOT EXISTS rm_invoices_remaining ON rm_invoices (company_id, remaining_ore)',
   ];
 
-  async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], context?: ApplyContext): Promise<LiveChange[]> {
     const relevant = events.filter((e) => e.streamId.startsWith(RECEIVABLE_STREAM_PREFIX));
     const folded = await foldStreams<ReceivableState, ReceivableEvent>(
       tx,
       receivableDecider,
       'SELECT stream_id, state FROM rm_invoices WHERE stream_id = ANY($1)',
       relevant,
+      context,
     );
     const changes: LiveChange[] = [];
     const rows: Record<string, unknown>[] = [];
