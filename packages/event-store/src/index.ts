@@ -28,4 +28,6 @@ export {
   type QueryResult,
   type SqlClient,
   type SqlExecutor,
+  type TransactionExecutor,
+  sqlLiteral,
 } from './sql/sql-client';

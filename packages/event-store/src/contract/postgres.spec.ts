@@ -6,6 +6,7 @@ import { type SqlClient, type SqlExecutor, createPgClient } from '../sql/sql-cli
 import { runEventStoreContract } from './event-store.contract';
 import { deferred, eventually, newEvent, sleep } from './helpers';
 import { runSqlEventStoreTests } from './sql-event-store.contract';
+import { runTransactionStatementsTests } from './transaction-statements.contract';
 
 const url = process.env.DATABASE_URL;
 
@@ -34,6 +35,8 @@ describe('PostgreSQL adapter', () => {
     await admin?.query(`drop schema if exists ${schema} cascade`);
     await admin?.close();
   });
+
+  runTransactionStatementsTests(() => client);
 
   async function freshStore(): Promise<PostgresEventStore> {
     await client.query('truncate es_events restart identity');

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPGliteClient, createPgClient, sqlClientFromUrl } from './sql-client';
+import { type SqlClient, createPGliteClient, createPgClient, sqlClientFromUrl } from './sql-client';
+import { runTransactionStatementsTests } from '../contract/transaction-statements.contract';
 
 describe('sqlClientFromUrl', () => {
   it('opens PGlite persisted in a directory', async () => {
@@ -79,4 +80,11 @@ describe('The embedded store in one process at a time', () => {
     const again = await createPGliteClient(dir);
     await again.close();
   }, 60_000);
+});
+
+describe('PGlite transactions', () => {
+  let client: SqlClient;
+  beforeAll(async () => (client = await createPGliteClient()));
+  afterAll(async () => client?.close());
+  runTransactionStatementsTests(() => client);
 });

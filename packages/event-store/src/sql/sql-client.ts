@@ -49,18 +49,41 @@ export interface TransactionOptions {
    * crash loses both together, and the events are then projected again). Never for the events themselves.
    */
   asyncCommit?: boolean;
+  /**
+   * A statement without parameters sent with BEGIN, in its round trip (the simple protocol takes several statements
+   * in one message); its rows are `tx.opened`. For what such a transaction always reads first, the rows it locks
+   * say. Values in it must be literals: quote them with `sqlLiteral`.
+   */
+  opening?: string;
 }
 
 export interface SqlExecutor {
   query<R = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
 }
 
+/** What `transaction` hands its callback: a query executor on the transaction's connection, and more. */
+export interface TransactionExecutor extends SqlExecutor {
+  /** The rows of `TransactionOptions.opening` (none without it). */
+  readonly opened: Record<string, unknown>[];
+  /**
+   * A statement without parameters to send with COMMIT, in its round trip (after those given before it, in order).
+   * If it fails, nothing of the transaction is committed and `transaction` throws its error.
+   */
+  beforeCommit(statement: string): void;
+}
+
+/** A string as an SQL literal, for the statements of `opening` and `beforeCommit` (standard_conforming_strings on). */
+export const sqlLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/** The rows of the last statement of a simple-protocol query (`pg` answers a list for several statements). */
+const lastRows = (result: pg.QueryResult | pg.QueryResult[]): Record<string, unknown>[] => (Array.isArray(result) ? (result[result.length - 1]?.rows ?? []) : result.rows);
+
 export interface SqlClient extends SqlExecutor {
   /**
    * Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. Inside `fn` use `tx` only:
    * on PGlite (one connection) a call on the client itself waits for the transaction and so deadlocks.
    */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * LISTENs on `channel` (a plain lower-case identifier). On PostgreSQL this uses a dedicated connection that
    * keeps reconnecting while the server is unreachable; `onNotify` is also called after each (re)connect,
@@ -118,10 +141,16 @@ export function createPgClient(connectionString: string, options: PgClientOption
       const connection = await pool.connect();
       let broken: Error | undefined;
       try {
-        // One round trip either way: the simple protocol takes both statements in one message.
-        await connection.query(options?.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN');
-        const result = await fn({ query: (text, params, options) => run(connection, text, params, options) });
-        await connection.query('COMMIT');
+        // One round trip however many statements: the simple protocol takes them all in one message.
+        const opening = [options?.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN', ...(options?.opening ? [options.opening] : [])];
+        const begun = (await connection.query(opening.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
+        const closing: string[] = [];
+        const result = await fn({
+          query: (text, params, options) => run(connection, text, params, options),
+          opened: options?.opening ? lastRows(begun) : [],
+          beforeCommit: (statement) => void closing.push(statement),
+        });
+        await connection.query([...closing, 'COMMIT'].join('; '));
         return result;
       } catch (error) {
         // A failed ROLLBACK means the connection is unusable: release(error) destroys it instead of pooling it.
@@ -258,7 +287,15 @@ function pgliteClient(db: PGlite, unlock: () => void): SqlClient {
     transaction: (fn, options) =>
       db.transaction(async (tx) => {
         if (options?.asyncCommit) await tx.query('SET LOCAL synchronous_commit TO off');
-        return fn({ query: async (text, params) => adapt(await tx.query(text, params)) });
+        const opened = options?.opening ? ((await tx.exec(options.opening)).at(-1)?.rows ?? []) : [];
+        const closing: string[] = [];
+        const result = await fn({
+          query: async (text, params) => adapt(await tx.query(text, params)),
+          opened: opened as Record<string, unknown>[],
+          beforeCommit: (statement) => void closing.push(statement),
+        });
+        if (closing.length > 0) await tx.exec(closing.join('; '));
+        return result;
       }),
     async listen(channel, onNotify) {
       assertChannel(channel);

@@ -16,6 +16,7 @@ import {
   type SqlClient,
   type SqlExecutor,
   START,
+  sqlLiteral,
   type Subscription,
   decodePosition,
   encodePosition,
@@ -42,15 +43,27 @@ export const CHECKPOINT_SCHEMA = `
  * locks several takes them in that order, so two such transactions wait for each other, never deadlock.
  */
 export async function readCheckpoints(sql: SqlExecutor, names: readonly string[], forUpdate = false): Promise<Map<string, GlobalPosition>> {
-  const { rows } = await sql.query<{ projection: string; c: string; p: string }>(
+  const { rows } = await sql.query(
     `SELECT projection, position_commit::text AS c, position_prepare::text AS p FROM rm_checkpoints
       WHERE projection = ANY($1::text[]) ORDER BY projection${forUpdate ? ' FOR UPDATE' : ''}`,
     [names],
     { prepare: true },
   );
-  const found = new Map(rows.map((r) => [r.projection, { commit: BigInt(r.c), prepare: BigInt(r.p) }]));
+  return checkpointsOf(rows, names);
+}
+
+/** `readCheckpoints(…, true)` as one statement with literals: sent with a transaction's BEGIN (`opening`). */
+export const lockCheckpointsStatement = (names: readonly string[]): string =>
+  `SELECT projection, position_commit::text AS c, position_prepare::text AS p FROM rm_checkpoints
+    WHERE projection IN (${names.map(sqlLiteral).join(', ')}) ORDER BY projection FOR UPDATE`;
+
+export function checkpointsOf(rows: readonly Record<string, unknown>[], names: readonly string[]): Map<string, GlobalPosition> {
+  const found = new Map(rows.map((r) => [String(r.projection), { commit: BigInt(String(r.c)), prepare: BigInt(String(r.p)) }]));
   return new Map(names.map((name) => [name, found.get(name) ?? START]));
 }
+
+const CHECKPOINTS_UPSERT = `ON CONFLICT (projection) DO UPDATE SET position_commit = EXCLUDED.position_commit,
+  position_prepare = EXCLUDED.position_prepare, updated_at = now()`;
 
 /** Moves the given checkpoints, in one statement. */
 export async function writeCheckpoints(sql: SqlExecutor, positions: ReadonlyMap<string, GlobalPosition>): Promise<void> {
@@ -58,13 +71,16 @@ export async function writeCheckpoints(sql: SqlExecutor, positions: ReadonlyMap<
   const entries = [...positions];
   await sql.query(
     `INSERT INTO rm_checkpoints (projection, position_commit, position_prepare, updated_at)
-     SELECT name, c, p, now() FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(name, c, p)
-     ON CONFLICT (projection) DO UPDATE SET position_commit = EXCLUDED.position_commit,
-       position_prepare = EXCLUDED.position_prepare, updated_at = now()`,
+     SELECT name, c, p, now() FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(name, c, p) ${CHECKPOINTS_UPSERT}`,
     [entries.map(([name]) => name), entries.map(([, at]) => at.commit.toString()), entries.map(([, at]) => at.prepare.toString())],
     { prepare: true },
   );
 }
+
+/** `writeCheckpoints` as one statement with literals: sent with a transaction's COMMIT (`beforeCommit`). */
+const writeCheckpointsStatement = (positions: ReadonlyMap<string, GlobalPosition>): string =>
+  `INSERT INTO rm_checkpoints (projection, position_commit, position_prepare, updated_at) VALUES
+    ${[...positions].map(([name, at]) => `(${sqlLiteral(name)}, ${at.commit.toString()}, ${at.prepare.toString()}, now())`).join(', ')} ${CHECKPOINTS_UPSERT}`;
 
 export const writeCheckpoint = (sql: SqlExecutor, name: string, position: GlobalPosition): Promise<void> => writeCheckpoints(sql, new Map([[name, position]]));
 
@@ -220,9 +236,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private async feedTogether(projections: readonly Projection[], events: StoredEvent[]): Promise<LiveChange[]> {
     // Not waiting for the WAL flush (asyncCommit) is safe here: the read models and their checkpoints are lost
     // together in a server crash, and the events (committed durably by the append) are then projected again.
+    // The checkpoints are locked with BEGIN and moved with COMMIT, in their round trips.
+    const names = projections.map((projection) => projection.name);
     const { moved, changes } = await this.sql.transaction(
       async (tx) => {
-        const checkpoints = await readCheckpoints(tx, projections.map((projection) => projection.name), true);
+        const checkpoints = checkpointsOf(tx.opened, names);
         const moved = new Map<string, GlobalPosition>();
         const changes: LiveChange[] = [];
         for (const projection of projections) {
@@ -235,10 +253,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
           changes.push(...(await projection.apply(tx, fresh, this.applyContext)));
           moved.set(projection.name, fresh[fresh.length - 1].globalPosition);
         }
-        await writeCheckpoints(tx, new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0)));
+        const ahead = new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0));
+        if (ahead.size > 0) tx.beforeCommit(writeCheckpointsStatement(ahead));
         return { moved, changes };
       },
-      { asyncCommit: true },
+      { asyncCommit: true, opening: lockCheckpointsStatement(names) },
     );
     for (const [name, at] of moved) {
       this.positions.set(name, at);
