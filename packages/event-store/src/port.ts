@@ -111,11 +111,20 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** What a subscription offers its handler while it works on a batch. */
+export interface HandlerControl {
+  /** Read the next batch from now on (once per batch); what it reads is dropped if the handler then fails. */
+  readAhead(): void;
+}
+
 export interface SubscribeOptions {
   after?: GlobalPosition;
   batchSize?: number;
-  /** Called with each batch in global order; the subscription moves on once it resolves. */
-  handler: (events: StoredEvent[]) => Promise<void>;
+  /**
+   * Called with each batch in global order; the subscription moves on once it resolves. `control.readAhead()`
+   * (where the store offers it) starts reading the next batch now, while the handler finishes (its commit, say).
+   */
+  handler: (events: StoredEvent[], control?: HandlerControl) => Promise<void>;
   /** Called when the handler throws; the subscription retries the same batch after a pause. */
   onError?: (error: unknown) => void;
 }

@@ -1,4 +1,4 @@
-import { type GlobalPosition, type ReadAllOptions, type StoredEvent, type SubscribeOptions, type Subscription, START, comparePositions } from './port';
+import { type GlobalPosition, type HandlerControl, type ReadAllOptions, type StoredEvent, type SubscribeOptions, type Subscription, START, comparePositions } from './port';
 
 /** A set of callbacks; a throwing callback does not stop the others (they are hints, not work). */
 export class Listeners<T = void> {
@@ -33,6 +33,12 @@ const MAX_RETRY_DELAY_MS = 30_000;
  * The catch-up loop shared by every adapter: read a batch after the position, hand it to the handler, move on;
  * when caught up, sleep until a wake-up or the poll interval. A failed read or handler is reported to
  * `onError` and the same batch is retried after a backoff, so delivery is at-least-once and in order.
+ *
+ * The handler may start the next read before it is done (`control.readAhead()`, when what is left of its work
+ * is waiting for its commit): reading then no longer adds to the time between two batches. Not on its own
+ * accord: a read started at once would find only what was appended in the first moments, and the batches would
+ * shrink. A full batch (catching up) has the next one read ahead anyway. When the handler fails, what was read
+ * ahead is dropped and the batch is read again.
  */
 /** A wake-up for subscriptions: the position of the last event appended, when known (else: something may be new). */
 export type WakeUp = GlobalPosition | undefined;
@@ -66,6 +72,16 @@ export function startCatchUpSubscription(
   let position = options.after ?? START;
   /** The last position a read returned (a failed batch is retried whatever wakes it). */
   let read = position;
+  /** The next batch, read while the handler finishes this one. */
+  let ahead: Promise<StoredEvent[]> | undefined;
+  const readAhead = () => {
+    if (ahead || stopped) return;
+    // Wake-ups from here on may be for events this read misses: they count for the next one.
+    pending = false;
+    ahead = readAll({ after: read, limit: batchSize });
+    // Awaited when its turn comes, or dropped: never an unhandled rejection.
+    ahead.catch(() => undefined);
+  };
   const unsubscribe = wakeUps.add((appended) => {
     // Under load a read often returns events whose appends report their commit only afterwards: no new read for those.
     if (appended && comparePositions(appended, read) <= 0) return;
@@ -76,13 +92,32 @@ export function startCatchUpSubscription(
   const loop = (async () => {
     let failures = 0;
     while (!stopped) {
-      pending = false;
       let batch: StoredEvent[];
       try {
-        batch = await readAll({ after: position, limit: batchSize });
-        if (batch.length > 0) read = batch[batch.length - 1]!.globalPosition;
-        if (batch.length > 0) await options.handler(batch);
+        if (ahead) {
+          const next = ahead;
+          ahead = undefined;
+          batch = await next;
+        } else {
+          pending = false;
+          batch = await readAll({ after: position, limit: batchSize });
+        }
+        if (batch.length > 0) {
+          read = batch[batch.length - 1]!.globalPosition;
+          if (batch.length === batchSize) readAhead();
+          // Valid for this batch only: a late call from a handler that already returned reads nothing ahead.
+          let current = true;
+          const control: HandlerControl = { readAhead: () => current && readAhead() };
+          try {
+            await options.handler(batch, control);
+          } finally {
+            current = false;
+          }
+        }
       } catch (error) {
+        // The batch is retried from `position`: what was read after it is read again then.
+        ahead = undefined;
+        read = position;
         failures++;
         try {
           onError(error);
@@ -97,7 +132,8 @@ export function startCatchUpSubscription(
       // A subscription catching up must not starve the rest of the process (on PGlite a query resolves in
       // the same turn of the event loop): give other work its turn between batches.
       if (batch.length === batchSize) await new Promise((resolve) => setImmediate(resolve));
-      if (batch.length < batchSize) await sleep(pollIntervalMs, true);
+      // Caught up, unless a read is already ahead: sleep until a wake-up or the poll.
+      if (batch.length < batchSize && !ahead) await sleep(pollIntervalMs, true);
     }
   })();
 
@@ -106,6 +142,8 @@ export function startCatchUpSubscription(
       stopped = true;
       interrupt?.();
       await loop;
+      // A read still ahead finishes before the store may close its connections (its result is not wanted).
+      await ahead?.catch(() => undefined);
       unsubscribe();
     },
   };

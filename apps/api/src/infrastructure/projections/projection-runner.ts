@@ -10,6 +10,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import {
   type EventStore,
   type GlobalPosition,
+  type HandlerControl,
   PostgresEventStore,
   type StoredEvent,
   comparePositions,
@@ -176,13 +177,13 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     this.subscription = this.store.subscribe({
       after: behind ?? START,
       batchSize: 1000,
-      handler: async (events) => {
+      handler: async (events, control) => {
         // Live clients hear of a batch once every read model has it: a case view pushed to the browser
         // then never runs ahead of its audit trail.
         // What committed is told even when a projection fails (it retries the batch, the others skip it).
         const changes: LiveChange[] = [];
         try {
-          await this.feedAll(events, changes);
+          await this.feedAll(events, changes, control);
         } finally {
           this.live.publish(changes);
           this.tellOthers(changes);
@@ -204,14 +205,14 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
    * instead of five per read model); when that fails, each projection in a transaction of its own, so one
    * that cannot apply the batch holds back only itself. The projections' changes go into `changes`.
    */
-  private async feedAll(events: StoredEvent[], changes: LiveChange[]): Promise<void> {
+  private async feedAll(events: StoredEvent[], changes: LiveChange[], control?: HandlerControl): Promise<void> {
     const last = events[events.length - 1].globalPosition;
     const due = this.projections.filter((projection) => comparePositions(last, this.positions.get(projection.name) ?? START) > 0);
     if (due.length === 0) return;
     // Lost the lease (a stall longer than it lasts): the batch is left to the instance that took it over.
     if (!this.leases.holds(PROJECTIONS_LEASE)) throw new Error('This instance no longer holds the projections lease');
     try {
-      changes.push(...(await this.feedTogether(due, events)));
+      changes.push(...(await this.feedTogether(due, events, control)));
       return;
     } catch (error) {
       this.logger.warn(`The read models could not take a batch together (${(error as Error).message}); feeding them one by one`);
@@ -233,7 +234,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
    * switched a read model over (ProjectionRebuild), or another API instance that held the lease before.
    * Locking the rows first also orders this transaction before or after such a switch, never through it.
    */
-  private async feedTogether(projections: readonly Projection[], events: StoredEvent[]): Promise<LiveChange[]> {
+  private async feedTogether(projections: readonly Projection[], events: StoredEvent[], control?: HandlerControl): Promise<LiveChange[]> {
     // Not waiting for the WAL flush (asyncCommit) is safe here: the read models and their checkpoints are lost
     // together in a server crash, and the events (committed durably by the append) are then projected again.
     // The checkpoints are locked with BEGIN and moved with COMMIT, in their round trips.
@@ -255,6 +256,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         }
         const ahead = new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0));
         if (ahead.size > 0) tx.beforeCommit(writeCheckpointsStatement(ahead));
+        // Only the COMMIT is left: the next batch is read meanwhile (what it finds is what came during this one).
+        control?.readAhead();
         return { moved, changes };
       },
       { asyncCommit: true, opening: lockCheckpointsStatement(names) },
