@@ -14,6 +14,7 @@ export class OperationsController {
   private readonly registry = new Registry();
   /** Where the event log is: in the SQL database, or on a server of its own (KurrentDB), which health checks too. */
   private readonly eventLog: string;
+  private readonly logApart: boolean;
 
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
@@ -21,7 +22,8 @@ export class OperationsController {
     @Inject(APP_CONFIG) config: AppConfig,
     live: LiveUpdates,
   ) {
-    this.eventLog = store instanceof PostgresEventStore ? sql.kind : config.eventStore === 'eventstoredb' ? 'kurrentdb' : 'memory';
+    this.logApart = !(store instanceof PostgresEventStore);
+    this.eventLog = !this.logApart ? sql.kind : config.eventStore === 'eventstoredb' ? 'kurrentdb' : 'memory';
     collectDefaultMetrics({ register: this.registry });
     const db = this.sql;
     new Gauge({
@@ -69,7 +71,7 @@ export class OperationsController {
       });
     await Promise.all([
       check('the database', () => this.sql.query('SELECT 1')),
-      this.eventLog === this.sql.kind ? undefined : check('the event log', () => this.store.headPosition()),
+      this.logApart ? check('the event log', () => this.store.headPosition()) : undefined,
     ]);
     if (down.length > 0) throw new ServiceUnavailableException({ code: 'HEALTH.UNAVAILABLE', message: `Not ready: ${down.join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer.` });
     return { status: 'ok', store: this.sql.kind, eventLog: this.eventLog };

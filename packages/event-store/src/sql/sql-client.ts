@@ -75,6 +75,12 @@ export interface TransactionExecutor extends SqlExecutor {
 /** A string as an SQL literal, for the statements of `opening` and `beforeCommit` (standard_conforming_strings on). */
 export const sqlLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
+/** A transaction's executor over `query`, and the statements its callback leaves for the COMMIT's round trip. */
+function transactionExecutor(query: SqlExecutor['query'], opened: Record<string, unknown>[]): { tx: TransactionExecutor; closing: string[] } {
+  const closing: string[] = [];
+  return { tx: { query, opened, beforeCommit: (statement) => void closing.push(statement) }, closing };
+}
+
 /** The rows of the last statement of a simple-protocol query (`pg` answers a list for several statements). */
 const lastRows = (result: pg.QueryResult | pg.QueryResult[]): Record<string, unknown>[] => (Array.isArray(result) ? (result[result.length - 1]?.rows ?? []) : result.rows);
 
@@ -144,12 +150,8 @@ export function createPgClient(connectionString: string, options: PgClientOption
         // One round trip however many statements: the simple protocol takes them all in one message.
         const opening = [options?.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN', ...(options?.opening ? [options.opening] : [])];
         const begun = (await connection.query(opening.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
-        const closing: string[] = [];
-        const result = await fn({
-          query: (text, params, options) => run(connection, text, params, options),
-          opened: options?.opening ? lastRows(begun) : [],
-          beforeCommit: (statement) => void closing.push(statement),
-        });
+        const { tx, closing } = transactionExecutor((text, params, options) => run(connection, text, params, options), options?.opening ? lastRows(begun) : []);
+        const result = await fn(tx);
         await connection.query([...closing, 'COMMIT'].join('; '));
         return result;
       } catch (error) {
@@ -288,13 +290,9 @@ function pgliteClient(db: PGlite, unlock: () => void): SqlClient {
       db.transaction(async (tx) => {
         if (options?.asyncCommit) await tx.query('SET LOCAL synchronous_commit TO off');
         const opened = options?.opening ? ((await tx.exec(options.opening)).at(-1)?.rows ?? []) : [];
-        const closing: string[] = [];
-        const result = await fn({
-          query: async (text, params) => adapt(await tx.query(text, params)),
-          opened: opened as Record<string, unknown>[],
-          beforeCommit: (statement) => void closing.push(statement),
-        });
-        if (closing.length > 0) await tx.exec(closing.join('; '));
+        const executor = transactionExecutor(async (text, params) => adapt(await tx.query(text, params)), opened as Record<string, unknown>[]);
+        const result = await fn(executor.tx);
+        if (executor.closing.length > 0) await tx.exec(executor.closing.join('; '));
         return result;
       }),
     async listen(channel, onNotify) {

@@ -38,6 +38,8 @@ export const CHECKPOINT_SCHEMA = `
     updated_at timestamptz NOT NULL DEFAULT now()
   )`;
 
+const SELECT_CHECKPOINTS = 'SELECT projection, position_commit::text AS c, position_prepare::text AS p FROM rm_checkpoints';
+
 /**
  * The projections' checkpoints, in one statement (START for one without a row). `forUpdate` locks their rows
  * until the transaction ends (see ProjectionRunner.feedTogether), in the order of their names: everyone who
@@ -45,8 +47,7 @@ export const CHECKPOINT_SCHEMA = `
  */
 export async function readCheckpoints(sql: SqlExecutor, names: readonly string[], forUpdate = false): Promise<Map<string, GlobalPosition>> {
   const { rows } = await sql.query(
-    `SELECT projection, position_commit::text AS c, position_prepare::text AS p FROM rm_checkpoints
-      WHERE projection = ANY($1::text[]) ORDER BY projection${forUpdate ? ' FOR UPDATE' : ''}`,
+    `${SELECT_CHECKPOINTS} WHERE projection = ANY($1::text[]) ORDER BY projection${forUpdate ? ' FOR UPDATE' : ''}`,
     [names],
     { prepare: true },
   );
@@ -54,11 +55,10 @@ export async function readCheckpoints(sql: SqlExecutor, names: readonly string[]
 }
 
 /** `readCheckpoints(…, true)` as one statement with literals: sent with a transaction's BEGIN (`opening`). */
-export const lockCheckpointsStatement = (names: readonly string[]): string =>
-  `SELECT projection, position_commit::text AS c, position_prepare::text AS p FROM rm_checkpoints
-    WHERE projection IN (${names.map(sqlLiteral).join(', ')}) ORDER BY projection FOR UPDATE`;
+const lockCheckpointsStatement = (names: readonly string[]): string =>
+  `${SELECT_CHECKPOINTS} WHERE projection IN (${names.map(sqlLiteral).join(', ')}) ORDER BY projection FOR UPDATE`;
 
-export function checkpointsOf(rows: readonly Record<string, unknown>[], names: readonly string[]): Map<string, GlobalPosition> {
+function checkpointsOf(rows: readonly Record<string, unknown>[], names: readonly string[]): Map<string, GlobalPosition> {
   const found = new Map(rows.map((r) => [String(r.projection), { commit: BigInt(String(r.c)), prepare: BigInt(String(r.p)) }]));
   return new Map(names.map((name) => [name, found.get(name) ?? START]));
 }
