@@ -17,7 +17,7 @@
 import os from 'node:os';
 import { benchPaymentImport, type PaymentBenchResult } from './payments/payment-import.bench';
 import { benchRebuild, type RebuildBenchResult } from './rebuild/rebuild.bench';
-import { type AppendBenchResult, type AppendRun, type Contender, benchAppend } from './append/append.bench';
+import { type AppendBenchResult, type AppendRun, type Contender, SLICE_APPENDS, benchAppend } from './append/append.bench';
 import { type HttpBenchResult, type HttpRun, benchHttp } from './http/http.bench';
 import { type LiveBenchResult, benchLive } from './live/live.bench';
 import { fmt, machine, writeSection } from './report';
@@ -242,7 +242,7 @@ itself), "before" its RSS when the phase began. The parent uploads the file over
 Command: \`${serverPrefix()}${benchEnv('BENCH_APPEND_EVENTS', 'BENCH_APPEND_WRITERS', 'BENCH_APPEND_ROUNDS', 'BENCH_APPEND_LADDER', 'BENCH_STORES')}pnpm bench append\` (${today()}; ${machine()}).
 The API's own appends: ${fmt.int(first.invoices)} invoices per run, each through received → sent to reminder handling → registered by the partner → reminder sent → paid in full
 (${first.perInvoice.appends} appends of ${first.perInvoice.events} events: one append per command, with the expected version the command saw, every event decided by the domain's deciders with the API's metadata).
-Each contender runs ${first.rounds} rounds on fresh streams, interleaved with the others (each round starting with the next one), after a warm-up; the figure is the median round. Goals (issue 8): at least 0.95× raw SQL and 1.5× Emmett.
+Each contender runs ${first.rounds} rounds on fresh streams after a warm-up; within a round the contenders take turns every ${SLICE_APPENDS} appends per writer (each turn starting with the next one), so a machine whose speed drifts during the run slows them alike; a contender's round is the sum of its turns, the figure the median round. Goals (issue 8): at least 0.95× raw SQL and 1.5× Emmett.
 
 | store | writers | our event store | raw SQL inserts of the same rows (baseline) | ours ÷ raw | Emmett (\`@event-driven-io/emmett-postgresql\` 0.42) | ours ÷ Emmett |
 |---|---|---|---|---|---|---|

@@ -14,8 +14,9 @@
  * work in Node (validating and normalising the events, the canonical JSON and sha256 of the hash chain, the
  * JSON parameter).
  *
- * The contenders run in rounds, interleaved (ours, raw, Emmett, the ladder; again, starting one further on),
- * each on fresh streams, after one unmeasured warm-up each; the figure is the median round.
+ * The contenders run in rounds, each on fresh streams, after one unmeasured warm-up each; within a round they take
+ * turns every SLICE_APPENDS appends per writer (ours, raw, Emmett, the ladder; the next slice starting one further
+ * on), and a contender's round is the sum of its slices; the figure is the median round.
  */
 import { type PostgresEventStore as EmmettStore, getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { EVENTS_TABLE, PostgresEventStore, type SqlClient, ensureSchema } from '@pm/event-store';
@@ -93,16 +94,26 @@ interface Contestant {
   prepare(workload: Workload): Appender;
 }
 
-/** Each writer makes its appends one after another; the writers run at once. */
-async function drive(workload: Workload, append: Appender): Promise<number> {
+/**
+ * Each writer makes its appends `from` to `to` (exclusive) one after another; the writers run at once.
+ * Returns the wall time.
+ */
+async function drive(workload: Workload, append: Appender, from = 0, to = Number.POSITIVE_INFINITY): Promise<number> {
   const started = performance.now();
   await Promise.all(
     workload.writers.map(async (appends, w) => {
-      for (let i = 0; i < appends.length; i++) await append(w, i);
+      for (let i = from; i < Math.min(to, appends.length); i++) await append(w, i);
     }),
   );
   return performance.now() - started;
 }
+
+/**
+ * Appends per writer in one slice of a round. The contenders take turns slice by slice, not round by round:
+ * a slice lasts a fraction of a second, so a machine whose speed drifts within a run (a shared host does, by
+ * a factor of 2 and more within seconds) slows every contender alike, and the ratio stays put.
+ */
+export const SLICE_APPENDS = 100;
 
 function rawContestant(contender: Contender, sql: SqlClient, table: string): Contestant {
   const insert = insertSql(table);
@@ -215,14 +226,21 @@ export async function benchAppend(options: AppendBenchOptions, log: (line: strin
       const byContender = new Map<Contender, number[]>(contestants.map((c) => [c.contender, []]));
       let shape = { appends: 0, events: 0 };
       for (let round = 0; round < options.rounds; round++) {
-        // Each round starts with the next contender, so none always runs first (or right after the same one).
-        for (const c of [...contestants.slice(round % contestants.length), ...contestants.slice(0, round % contestants.length)]) {
+        // Every contender's appends of this round, on fresh streams, prepared before the clock starts.
+        const prepared = contestants.map((c) => {
           const workload = plan(invoices, writers, tag(c.contender));
           shape = { appends: workload.appends, events: workload.events };
-          const append = c.prepare(workload);
-          const ms = await drive(workload, append);
-          byContender.get(c.contender)!.push(ms);
-          log(`  ${options.store}, ${writers} writer${writers > 1 ? 's' : ''}, round ${round + 1}: ${c.contender} ${fmt.int(workload.appends / (ms / 1000))} appends/s`);
+          return { c, workload, append: c.prepare(workload), ms: 0 };
+        });
+        const longest = Math.max(...prepared[0].workload.writers.map((appends) => appends.length));
+        for (let slice = 0, from = 0; from < longest; slice++, from += SLICE_APPENDS) {
+          // Each slice starts with the next contender, so none always runs first (or right after the same one).
+          const turn = slice % prepared.length;
+          for (const p of [...prepared.slice(turn), ...prepared.slice(0, turn)]) p.ms += await drive(p.workload, p.append, from, from + SLICE_APPENDS);
+        }
+        for (const p of prepared) {
+          byContender.get(p.c.contender)!.push(p.ms);
+          log(`  ${options.store}, ${writers} writer${writers > 1 ? 's' : ''}, round ${round + 1}: ${p.c.contender} ${fmt.int(p.workload.appends / (p.ms / 1000))} appends/s`);
         }
       }
       for (const c of contestants) {
