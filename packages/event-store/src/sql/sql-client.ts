@@ -10,11 +10,11 @@
  * - Parameters: pass bigints as strings with an explicit cast (`$1::bigint`) and JSON as `JSON.stringify(...)`
  *   with `::jsonb`.
  */
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { PGliteThread } from './pglite-thread';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -216,7 +216,6 @@ export function createPgClient(connectionString: string, options: PgClientOption
   };
 }
 
-/** PGlite persisted in `dataDir` when given, in memory otherwise. Takes about 2 s and 0.45 GB: share one. */
 /** The embedded store's directory is open in another live process (PGlite has one connection, in one process). */
 export class EmbeddedStoreInUseError extends Error {
   readonly code = 'STORE.IN_USE';
@@ -259,50 +258,57 @@ function lockDataDir(dataDir: string): () => void {
   throw new Error(`Could not lock ${dataDir}`);
 }
 
+/** PGlite persisted in `dataDir` when given, in memory otherwise. Takes about 2 s and 0.45 GB: share one. */
 export async function createPGliteClient(dataDir?: string): Promise<SqlClient> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
-  let db: PGlite;
+  let thread: PGliteThread;
   try {
-    db = await createPGlite(dataDir);
+    thread = await PGliteThread.open(dataDir);
   } catch (error) {
     unlock();
     throw error;
   }
-  return pgliteClient(db, unlock);
+  return pgliteClient(thread, unlock);
 }
 
-async function createPGlite(dataDir: string | undefined): Promise<PGlite> {
-  return PGlite.create(dataDir, {
-    parsers: { [INT8_OID]: (value: string) => value, [NUMERIC_OID]: (value: string) => value },
-  });
-}
-
-function pgliteClient(db: PGlite, unlock: () => void): SqlClient {
-  const adapt = <R>(result: { rows: unknown[]; rowCount?: number; affectedRows?: number }): QueryResult<R> => ({
-    rows: result.rows as R[],
-    rowCount: result.rowCount ?? result.affectedRows ?? result.rows.length,
-  });
+/** PGlite, on its own thread (pglite-thread.ts): one connection, so its transactions take turns. */
+function pgliteClient(thread: PGliteThread, unlock: () => void): SqlClient {
   return {
     kind: 'pglite',
-    query: async (text, params) => adapt(await db.query(text, params)),
-    // PGlite serialises transactions on its single connection; a throwing callback rolls back.
-    transaction: (fn, options) =>
-      db.transaction(async (tx) => {
-        if (options?.asyncCommit) await tx.query('SET LOCAL synchronous_commit TO off');
-        const opened = options?.opening ? ((await tx.exec(options.opening)).at(-1)?.rows ?? []) : [];
-        const executor = transactionExecutor(async (text, params) => adapt(await tx.query(text, params)), opened as Record<string, unknown>[]);
-        const result = await fn(executor.tx);
-        if (executor.closing.length > 0) await tx.exec(executor.closing.join('; '));
-        return result;
-      }),
+    query: (text, params) => thread.request({ op: 'query', text, params }),
+    async transaction(fn, options) {
+      const tx = thread.id();
+      // Nothing waits for BEGIN unless its opening statement's rows are wanted: the callback's statements follow it
+      // to the thread in order and wait there for it, which saves a round trip between the threads per transaction.
+      const begun = thread.request<Record<string, unknown>[]>({ op: 'begin', tx, options: { asyncCommit: options?.asyncCommit, opening: options?.opening } });
+      begun.catch(() => undefined); // seen below, or by the callback's first statement
+      let result;
+      let closing: string[];
+      try {
+        const executor = transactionExecutor((text, params) => thread.request({ op: 'query', tx, text, params }), options?.opening ? await begun : []);
+        result = await fn(executor.tx);
+        closing = executor.closing;
+        await begun;
+      } catch (error) {
+        // A rollback that cannot run (the thread stopped) leaves nothing committed either: the callback's error is the one to see.
+        await thread.request({ op: 'end', tx, commit: false, closing: [] }).catch(() => undefined);
+        throw error;
+      }
+      await thread.request({ op: 'end', tx, commit: true, closing });
+      return result;
+    },
     async listen(channel, onNotify) {
       assertChannel(channel);
-      const unlisten = await db.listen(channel, onNotify);
-      return () => unlisten();
+      const listener = thread.onNotify(onNotify);
+      await thread.request({ op: 'listen', listener, channel });
+      return async () => {
+        thread.forget(listener);
+        await thread.request({ op: 'unlisten', listener });
+      };
     },
     async close() {
       try {
-        await db.close();
+        await thread.close();
       } finally {
         unlock();
       }
