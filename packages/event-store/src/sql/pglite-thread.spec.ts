@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { createPGliteClient } from './sql-client';
+import { PGliteThread } from './pglite-thread';
+
+/**
+ * Runs `code` in a fresh Node process that can require this package's TypeScript sources (compiled by swc, as
+ * jest does), so the test needs no build.
+ */
+function runNode(code: string): { status: number | null; stdout: string; stderr: string } {
+  const hook = `const swc = require('@swc/core');
+    require.extensions['.ts'] = (module, filename) =>
+      module._compile(swc.transformFileSync(filename, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }).code, filename);`;
+  const result = spawnSync(process.execPath, ['-e', `${hook}\n${code}`], { cwd: __dirname, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('PGlite on its own thread', () => {
+  it("keeps PostgreSQL's error fields (code, constraint, detail) across the threads, with this thread's stack", async () => {
+    const client = await createPGliteClient();
+    try {
+      await client.query('create table kept (id int primary key)');
+      await client.query('insert into kept values (1)');
+      const error = await client.query('insert into kept values (1)').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: '23505', constraint: 'kept_pkey', detail: 'Key (id)=(1) already exists.', message: expect.stringContaining('duplicate key') });
+      expect((error as Error).stack).toContain('pglite-thread');
+      // The connection is fine afterwards, in and out of transactions.
+      await expect(client.transaction((tx) => tx.query('insert into kept values (2)'))).resolves.toBeDefined();
+      expect((await client.query('select count(*)::int as n from kept')).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  it('runs the statements of a transaction sent before BEGIN answered, in order, and rolls back on a failed one', async () => {
+    const client = await createPGliteClient();
+    try {
+      await client.query('create table steps (n int primary key)');
+      const failed = client.transaction(async (tx) => {
+        // Both sent at once, without waiting: they queue behind BEGIN on the database's thread.
+        await Promise.all([tx.query('insert into steps values (1)'), tx.query('insert into steps values (2)')]);
+        await tx.query('insert into steps values (1)');
+      });
+      await expect(failed).rejects.toMatchObject({ code: '23505' });
+      expect((await client.query('select n from steps')).rows).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  it('fails what is in flight and what comes after with STORE.STOPPED when its thread dies', async () => {
+    const thread = await PGliteThread.open(undefined);
+    const inFlight = thread.request({ op: 'query', text: 'select pg_sleep(2)' });
+    await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await expect(inFlight).rejects.toMatchObject({ code: 'STORE.STOPPED' });
+    await expect(thread.request({ op: 'query', text: 'select 1' })).rejects.toMatchObject({ code: 'STORE.STOPPED' });
+  }, 60_000);
+
+  it('keeps the process alive while a statement runs, and not once it is idle (as a socket would)', () => {
+    // No close(): the process must still end by itself once nothing is in flight, after printing the answer.
+    const { status, stdout, stderr } = runNode(`
+      const { createPGliteClient } = require('./sql-client.ts');
+      createPGliteClient().then(async (client) => {
+        const { rows } = await client.query('select pg_sleep(0.3), 42 as answer');
+        console.log('answer', rows[0].answer);
+      });
+    `);
+    expect(stderr).toBe('');
+    expect({ status, stdout: stdout.trim() }).toEqual({ status: 0, stdout: 'answer 42' });
+  }, 60_000);
+});
