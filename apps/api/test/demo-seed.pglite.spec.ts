@@ -1,3 +1,4 @@
+import { INVOICE_STATUSES, type InvoiceStatus } from '@pm/domain';
 import { DEMO_COMPANY, seedDemo } from '../src/demo/seed-demo';
 import { type Api, pgliteStorage, startApi } from './support/api-harness';
 
@@ -29,5 +30,18 @@ describe('Demo data for `pnpm start`', () => {
     expect((await api.call('POST', '/api/invoices/1007/reminder-case', { token })).body.code).toBe('INVOICE.CURRENCY_NOT_SEK');
     expect((await api.call('POST', '/api/invoices/1005/reminder-case', { token })).body.code).toBe('INVOICE.NOT_OVERDUE');
     expect((await api.call('POST', '/api/invoices/1003/reminder-case', { token })).status).toBe(201);
+  });
+
+  it("sorts by status in the invoice's life order (not due, overdue, the case's stages, closed), both ways", async () => {
+    const token = api.userToken(DEMO_COMPANY.organisationNumber, 'demo-user');
+    // A credited invoice: 'credited' comes before 'not_due' by its code, after every open status in life order.
+    expect((await api.call('POST', '/api/invoices/1005/credit', { token, body: {} })).status).toBeLessThan(300);
+    const rank = (items: { status: InvoiceStatus }[]) => items.map((item) => INVOICE_STATUSES.indexOf(item.status));
+    const asc = rank((await api.call('GET', '/api/invoices?sort=status&pageSize=100', { token })).body.items);
+    const desc = rank((await api.call('GET', '/api/invoices?sort=status&order=desc&pageSize=100', { token })).body.items);
+    expect(new Set(asc).size).toBeGreaterThanOrEqual(3);
+    expect(asc).not.toContain(-1);
+    expect(asc).toEqual([...asc].sort((a, b) => a - b));
+    expect(desc).toEqual([...asc].reverse());
   });
 });

@@ -29,6 +29,9 @@ export interface CatchUpTiming {
 
 const MAX_RETRY_DELAY_MS = 30_000;
 
+/** A wake-up for subscriptions: the position of the last event appended, when known (else: something may be new). */
+export type WakeUp = GlobalPosition | undefined;
+
 /**
  * The catch-up loop shared by every adapter: read a batch after the position, hand it to the handler, move on;
  * when caught up, sleep until a wake-up or the poll interval. A failed read or handler is reported to
@@ -40,9 +43,6 @@ const MAX_RETRY_DELAY_MS = 30_000;
  * shrink. A full batch (catching up) has the next one read ahead anyway. When the handler fails, what was read
  * ahead is dropped and the batch is read again.
  */
-/** A wake-up for subscriptions: the position of the last event appended, when known (else: something may be new). */
-export type WakeUp = GlobalPosition | undefined;
-
 export function startCatchUpSubscription(
   readAll: (options: ReadAllOptions) => Promise<StoredEvent[]>,
   wakeUps: Listeners<WakeUp>,

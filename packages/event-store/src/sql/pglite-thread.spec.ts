@@ -48,11 +48,18 @@ describe('PGlite on its own thread', () => {
   }, 60_000);
 
   it('fails what is in flight and what comes after with STORE.STOPPED when its thread dies', async () => {
-    const thread = await PGliteThread.open(undefined);
-    const inFlight = thread.request({ op: 'query', text: 'select pg_sleep(2)' });
-    await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    await expect(inFlight).rejects.toMatchObject({ code: 'STORE.STOPPED' });
-    await expect(thread.request({ op: 'query', text: 'select 1' })).rejects.toMatchObject({ code: 'STORE.STOPPED' });
+    const said = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const thread = await PGliteThread.open(undefined);
+      const inFlight = thread.request({ op: 'query', text: 'select pg_sleep(2)' });
+      await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await expect(inFlight).rejects.toMatchObject({ code: 'STORE.STOPPED' });
+      await expect(thread.request({ op: 'query', text: 'select 1' })).rejects.toMatchObject({ code: 'STORE.STOPPED' });
+      expect(said).toHaveBeenCalledTimes(1);
+      expect(said).toHaveBeenCalledWith(expect.stringContaining('the embedded store stopped'));
+    } finally {
+      said.mockRestore();
+    }
   }, 60_000);
 
   it('keeps the process alive while a statement runs, and not once it is idle (as a socket would)', () => {

@@ -65,6 +65,7 @@ export class PGliteThread {
     try {
       await thread.request({ op: 'open' });
     } catch (error) {
+      thread.stopped = new EmbeddedStoreStoppedError('it did not open');
       await thread.worker.terminate();
       throw error;
     }
@@ -112,6 +113,8 @@ export class PGliteThread {
   }
 
   private stop(reason: string): void {
+    // Said once, loudly, unless it was closed on purpose: from here on every statement fails (health answers 503).
+    if (!this.stopped) console.error(`[sql] the embedded store stopped: ${reason}`);
     this.stopped ??= new EmbeddedStoreStoppedError(reason);
     for (const [id, waiting] of this.waiting) {
       this.settled(id);

@@ -21,7 +21,7 @@ const SORTS = {
   customer: 'lower(customer_name)',
   total: 'total_ore',
   claim: 'remaining_ore',
-  status: 'status',
+  status: 'status', // in the invoice's life order: see the handler
   sentAt: 'sent_at',
   updatedAt: 'updated_at',
 } as const;
@@ -46,7 +46,7 @@ export class ListInvoicesQueryDto {
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ enum: Object.keys(SORTS), default: 'dueDate' })
+  @ApiPropertyOptional({ enum: Object.keys(SORTS), default: 'dueDate', description: 'status sorts in the order of an invoice\'s life (as the status filter lists them), not by the codes\' spelling' })
   @IsOptional()
   @IsIn(Object.keys(SORTS))
   sort?: keyof typeof SORTS;
@@ -132,7 +132,8 @@ export class ListInvoicesHandler implements IQueryHandler<ListInvoicesQuery, Inv
     const page = filter.page ?? 1;
     const pageSize = filter.pageSize ?? 50;
     const order = filter.order === 'desc' ? 'DESC' : 'ASC';
-    const sort = SORTS[filter.sort ?? 'dueDate'];
+    // Status sorts in the invoice's life order (not due, overdue, the case's stages, closed), not alphabetically by its code.
+    const sort = filter.sort === 'status' ? `array_position(ARRAY[${INVOICE_STATUSES.map((s) => `'${s}'`).join(', ')}]::text[], ${STATUS_SQL})` : SORTS[filter.sort ?? 'dueDate'];
     const whereSql = where.join(' AND ');
     const [{ rows }, count] = await Promise.all([
       this.sql.query<InvoiceRow>(
