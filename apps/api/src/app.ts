@@ -22,6 +22,8 @@ export interface CreateAppOptions {
   clock?: Clock;
   storage?: Storage;
   logger?: false | ('error' | 'warn' | 'log')[];
+  /** The embedded store stopped under the running app (not with `storage`, whose owner watches it). */
+  onStoreStopped?: (error: Error) => void;
 }
 
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -54,7 +56,7 @@ export async function exportOpenApiDocument(config: AppConfig): Promise<OpenAPIO
 }
 
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const storage = options.storage ?? (await openStorage(config));
+  const storage = options.storage ?? (await openStorage(config, options.onStoreStopped));
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),

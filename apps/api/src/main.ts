@@ -7,7 +7,15 @@ import { loginUrl, signToken } from './shared/auth/tokens';
 async function main(): Promise<void> {
   const config = loadConfig();
   // Nest's per-route start-up lines drown the summary below; warnings and errors still show.
-  const app = await createApp(config, { logger: ['error', 'warn'] });
+  const app = await createApp(config, {
+    logger: ['error', 'warn'],
+    // Without its database the process can only answer 503: it ends, for its supervisor to start it again.
+    onStoreStopped: (error) => {
+      console.error(`${error.message}: the API stops (exit code 70)`);
+      setTimeout(() => process.exit(70), 5000).unref();
+      void app.close().finally(() => process.exit(70));
+    },
+  });
   let demo: { companyId: string } | undefined;
   if (config.seedDemo) demo = await seedDemo(app);
   await app.listen({ port: config.port, host: config.host });

@@ -23,6 +23,7 @@ export {
   EmbeddedStoreInUseError,
   sqlClientFromUrl,
   type PgClientOptions,
+  type PGliteClientOptions,
   type QueryOptions,
   type TransactionOptions,
   type QueryResult,
@@ -31,3 +32,4 @@ export {
   type TransactionExecutor,
   sqlLiteral,
 } from './sql/sql-client';
+export { EmbeddedStoreStoppedError } from './sql/pglite-thread';

@@ -50,13 +50,31 @@ describe('PGlite on its own thread', () => {
   it('fails what is in flight and what comes after with STORE.STOPPED when its thread dies', async () => {
     const said = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const thread = await PGliteThread.open(undefined);
+      const onStopped = jest.fn();
+      const thread = await PGliteThread.open(undefined, onStopped);
       const inFlight = thread.request({ op: 'query', text: 'select pg_sleep(2)' });
       await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
       await expect(inFlight).rejects.toMatchObject({ code: 'STORE.STOPPED' });
       await expect(thread.request({ op: 'query', text: 'select 1' })).rejects.toMatchObject({ code: 'STORE.STOPPED' });
+      expect(onStopped).toHaveBeenCalledTimes(1);
+      expect(onStopped).toHaveBeenCalledWith(expect.objectContaining({ code: 'STORE.STOPPED' }));
       expect(said).toHaveBeenCalledTimes(1);
       expect(said).toHaveBeenCalledWith(expect.stringContaining('the embedded store stopped'));
+    } finally {
+      said.mockRestore();
+    }
+  }, 60_000);
+
+  it('does not call onStopped, nor say anything, when it is closed', async () => {
+    const said = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const onStopped = jest.fn();
+    try {
+      const client = await createPGliteClient(undefined, { onStopped });
+      await client.query('select 1');
+      await client.close();
+      await expect(client.query('select 1')).rejects.toMatchObject({ code: 'STORE.STOPPED' });
+      expect(onStopped).not.toHaveBeenCalled();
+      expect(said).not.toHaveBeenCalled();
     } finally {
       said.mockRestore();
     }

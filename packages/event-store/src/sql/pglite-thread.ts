@@ -40,9 +40,12 @@ export class PGliteThread {
   private readonly waiting = new Map<number, Waiting>();
   private readonly listeners = new Map<number, (payload: string) => void>();
   private nextId = 1;
-  private stopped: Error | undefined;
+  private stopped: EmbeddedStoreStoppedError | undefined;
 
-  private constructor(dataDir: string | undefined) {
+  private constructor(
+    dataDir: string | undefined,
+    private readonly onStopped: (error: EmbeddedStoreStoppedError) => void,
+  ) {
     // The same file runs from the sources and from dist (the build copies it beside this module).
     this.worker = new Worker(join(__dirname, 'pglite-worker.cjs'), { workerData: { dataDir } });
     // Only a statement in flight keeps the process alive, as a socket would; an idle database does not.
@@ -60,8 +63,8 @@ export class PGliteThread {
   }
 
   /** Starts the thread and opens the database in it (about 2 s and 0.45 GB, as on the caller's thread). */
-  static async open(dataDir: string | undefined): Promise<PGliteThread> {
-    const thread = new PGliteThread(dataDir);
+  static async open(dataDir: string | undefined, onStopped: (error: EmbeddedStoreStoppedError) => void = () => undefined): Promise<PGliteThread> {
+    const thread = new PGliteThread(dataDir, onStopped);
     try {
       await thread.request({ op: 'open' });
     } catch (error) {
@@ -113,12 +116,16 @@ export class PGliteThread {
   }
 
   private stop(reason: string): void {
-    // Said once, loudly, unless it was closed on purpose: from here on every statement fails (health answers 503).
-    if (!this.stopped) console.error(`[sql] the embedded store stopped: ${reason}`);
+    const unexpected = !this.stopped;
     this.stopped ??= new EmbeddedStoreStoppedError(reason);
     for (const [id, waiting] of this.waiting) {
       this.settled(id);
       waiting.reject(this.stopped);
+    }
+    // Said once, loudly, unless it was closed on purpose: from here on every statement fails (health answers 503).
+    if (unexpected) {
+      console.error(`[sql] the embedded store stopped: ${reason}`);
+      this.onStopped(this.stopped);
     }
   }
 }

@@ -258,12 +258,21 @@ function lockDataDir(dataDir: string): () => void {
   throw new Error(`Could not lock ${dataDir}`);
 }
 
+export interface PGliteClientOptions {
+  /**
+   * Called once if the database's thread stops without being closed (a crash of the WASM runtime, out of memory):
+   * every statement fails from then on with STORE.STOPPED. A process that serves requests should end then, for its
+   * supervisor to start it again on the same directory.
+   */
+  onStopped?: (error: Error) => void;
+}
+
 /** PGlite persisted in `dataDir` when given, in memory otherwise. Takes about 2 s and 0.45 GB: share one. */
-export async function createPGliteClient(dataDir?: string): Promise<SqlClient> {
+export async function createPGliteClient(dataDir?: string, options: PGliteClientOptions = {}): Promise<SqlClient> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   let thread: PGliteThread;
   try {
-    thread = await PGliteThread.open(dataDir);
+    thread = await PGliteThread.open(dataDir, options.onStopped);
   } catch (error) {
     unlock();
     throw error;

@@ -14,8 +14,12 @@ export interface Storage {
  * directory — and the event log: in that database, or on a KurrentDB/EventStoreDB server with
  * EVENT_STORE=eventstoredb (EVENTSTORE_URL), its `$all` read filtered to this application's streams.
  */
-export async function openStorage(config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'eventStore' | 'eventStoreUrl'>): Promise<Storage> {
-  const sql = config.databaseUrl ? createPgClient(config.databaseUrl) : await createPGliteClient(join(config.dataDir, 'pglite'));
+export async function openStorage(
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'eventStore' | 'eventStoreUrl'>,
+  /** The embedded store's thread stopped without being closed (see PGliteClientOptions.onStopped). */
+  onStoreStopped?: (error: Error) => void,
+): Promise<Storage> {
+  const sql = config.databaseUrl ? createPgClient(config.databaseUrl) : await createPGliteClient(join(config.dataDir, 'pglite'), { onStopped: onStoreStopped });
   try {
     if (config.eventStore === 'eventstoredb') return { sql, store: await openKurrentDb(config.eventStoreUrl) };
     await ensureSchema(sql);
