@@ -10,7 +10,7 @@ function runNode(code: string): { status: number | null; stdout: string; stderr:
   const hook = `const swc = require('@swc/core');
     require.extensions['.ts'] = (module, filename) =>
       module._compile(swc.transformFileSync(filename, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }).code, filename);`;
-  const result = spawnSync(process.execPath, ['-e', `${hook}\n${code}`], { cwd: __dirname, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['-e', `${hook}\n${code}`], { cwd: __dirname, encoding: 'utf8', timeout: 30_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -65,6 +65,23 @@ describe('PGlite on its own thread', () => {
     }
   }, 60_000);
 
+  it('refuses a parameter that cannot reach the other thread, and goes on', async () => {
+    const client = await createPGliteClient();
+    try {
+      await expect(client.query('select $1::text as v', [() => 'not data'])).rejects.toThrow();
+      expect((await client.query('select $1::text as v', ['data'])).rows).toEqual([{ v: 'data' }]);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  it('stops a LISTEN quietly after the database was closed', async () => {
+    const client = await createPGliteClient();
+    const stop = await client.listen('pm_probe', () => undefined);
+    await client.close();
+    await expect(stop()).resolves.toBeUndefined();
+  }, 60_000);
+
   it('does not call onStopped, nor say anything, when it is closed', async () => {
     const said = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const onStopped = jest.fn();
@@ -87,6 +104,8 @@ describe('PGlite on its own thread', () => {
       createPGliteClient().then(async (client) => {
         const { rows } = await client.query('select pg_sleep(0.3), 42 as answer');
         console.log('answer', rows[0].answer);
+        // Nor does a statement that could not be sent (its parameter cannot be copied to the other thread).
+        await client.query('select $1::text', [() => 'not data']).catch(() => undefined);
       });
     `);
     expect(stderr).toBe('');

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PGliteThread } from './pglite-thread';
+import { EmbeddedStoreStoppedError, PGliteThread } from './pglite-thread';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -312,7 +312,10 @@ function pgliteClient(thread: PGliteThread, unlock: () => void): SqlClient {
       await thread.request({ op: 'listen', listener, channel });
       return async () => {
         thread.forget(listener);
-        await thread.request({ op: 'unlisten', listener });
+        // A database that stopped (or was closed first) listens no more anyway.
+        await thread.request({ op: 'unlisten', listener }).catch((error: unknown) => {
+          if (!(error instanceof EmbeddedStoreStoppedError)) throw error;
+        });
       };
     },
     async close() {
