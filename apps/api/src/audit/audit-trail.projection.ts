@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
-import { type LiveChange, type Projection, companyIdOf } from '../infrastructure/projections/projection';
+import { type ApplyContext, type LiveChange, type Projection, companyIdOf, write } from '../infrastructure/projections/projection';
 
 /** Every event with who, when, why and in which chain of work: the audit trail of cases and companies. */
 @Injectable()
@@ -32,7 +32,7 @@ export class AuditTrailProjection implements Projection {
     'CREATE INDEX IF NOT EXISTS rm_audit_company ON rm_audit (company_id, position_commit, position_prepare)',
   ];
 
-  async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], context?: ApplyContext): Promise<LiveChange[]> {
     if (events.length === 0) return [];
     // One insert per batch with the rows as one JSON parameter: the audit trail sees every event, so it must be cheap per event.
     const rows = events.map((event) => {
@@ -57,7 +57,9 @@ export class AuditTrailProjection implements Projection {
         hash: event.hash,
       };
     });
-    await tx.query(
+    await write(
+      tx,
+      context,
       `INSERT INTO rm_audit (event_id, position_commit, position_prepare, company_id, stream_id, stream_version, case_id, type,
          data, actor, reason, correlation_id, causation_id, occurred_at, recorded_at, previous_hash, hash)
        SELECT r.event_id, r.position_commit, r.position_prepare, r.company_id, r.stream_id, r.stream_version, r.case_id, r.type,
@@ -67,7 +69,6 @@ export class AuditTrailProjection implements Projection {
          occurred_at text, recorded_at text, previous_hash text, hash text)
        ON CONFLICT (event_id) DO NOTHING`,
       [JSON.stringify(rows)],
-      { prepare: true },
     );
     return [];
   }

@@ -23,7 +23,7 @@ import {
   encodePosition,
 } from '@pm/event-store';
 import { EVENT_STORE, SQL_CLIENT } from '../database/tokens';
-import { type ApplyContext, type LiveChange, PROJECTIONS, type Projection } from './projection';
+import { type ApplyContext, type LiveChange, PROJECTIONS, type Projection, oneStatement } from './projection';
 import { RecentStates } from '../event-sourcing/recent-states';
 import { ProjectionWaiter } from './projection-waiter';
 import { LiveUpdates } from './live-updates';
@@ -244,6 +244,9 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         const checkpoints = checkpointsOf(tx.opened, names);
         const moved = new Map<string, GlobalPosition>();
         const changes: LiveChange[] = [];
+        // Every projection's writes at the end, as one statement (see `write`).
+        const writes: { text: string; params: readonly unknown[] }[] = [];
+        const context: ApplyContext = { ...this.applyContext, deferWrite: (text, params) => void writes.push({ text, params }) };
         for (const projection of projections) {
           const checkpoint = checkpoints.get(projection.name)!;
           const fresh = comparePositions(events[0].globalPosition, checkpoint) > 0 ? events : events.filter((e) => comparePositions(e.globalPosition, checkpoint) > 0);
@@ -251,8 +254,12 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
             moved.set(projection.name, checkpoint);
             continue;
           }
-          changes.push(...(await projection.apply(tx, fresh, this.applyContext)));
+          changes.push(...(await projection.apply(tx, fresh, context)));
           moved.set(projection.name, fresh[fresh.length - 1].globalPosition);
+        }
+        if (writes.length > 0) {
+          const { text, params } = oneStatement(writes);
+          await tx.query(text, params, { prepare: true });
         }
         const ahead = new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0));
         if (ahead.size > 0) tx.beforeCommit(writeCheckpointsStatement(ahead));

@@ -25,6 +25,35 @@ export interface Projection {
 export interface ApplyContext {
   /** A stream's state right after `version` as `decider` folds it, when a command of this process just had it. */
   recall<S>(decider: object, streamId: string, version: number): S | undefined;
+  /** Keeps a write for the end of the batch (see `write`). */
+  deferWrite?(text: string, params: readonly unknown[]): void;
+}
+
+/**
+ * A write whose result the projection does not use. In the live feed the writes of every read model of a batch
+ * run together at its end, as one statement (see `oneStatement`): one round trip instead of one each (a send to
+ * reminder handling writes four tables). Elsewhere (a rebuild) it runs at once. A projection reads what it needs
+ * before it writes, and each writes only its own tables, so no read waits behind a write still kept.
+ */
+export async function write(tx: SqlExecutor, context: ApplyContext | undefined, text: string, params: readonly unknown[]): Promise<void> {
+  if (context?.deferWrite) return context.deferWrite(text, params);
+  await tx.query(text, [...params], { prepare: true });
+}
+
+/**
+ * Writes as one statement: each a data-modifying WITH query of its own, its parameters renumbered (for statements
+ * whose text holds no `$` of its own). They run exactly once each, on one snapshot: fine for writes to distinct
+ * tables. The same projections writing in the same order give the same text, so it stays prepared.
+ */
+export function oneStatement(writes: readonly { text: string; params: readonly unknown[] }[]): { text: string; params: unknown[] } {
+  if (writes.length === 1) return { text: writes[0].text, params: [...writes[0].params] };
+  const params: unknown[] = [];
+  const parts = writes.map(({ text, params: own }, i) => {
+    const offset = params.length;
+    params.push(...own);
+    return `w${i} AS (${text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+  });
+  return { text: `WITH ${parts.join(',\n')}\nSELECT 1`, params };
 }
 
 export const PROJECTIONS = Symbol('PROJECTIONS');

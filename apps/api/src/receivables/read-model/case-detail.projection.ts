@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ReceivableEvent, type ReceivableState, receivableDecider, remainingClaimOre } from '@pm/domain';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
-import { type ApplyContext, type LiveChange, type Projection, companyIdOf } from '../../infrastructure/projections/projection';
+import { type ApplyContext, type LiveChange, type Projection, companyIdOf, write } from '../../infrastructure/projections/projection';
 import { foldStreams } from '../../infrastructure/projections/fold-streams';
 import { RECEIVABLE_STREAM_PREFIX } from './invoice-list.projection';
 
@@ -62,14 +62,17 @@ export class CaseDetailProjection implements Projection {
     }
     // Set-based: one statement per table and batch (a bank file import touches thousands of invoices).
     if (streamRows.length > 0)
-      await tx.query(
+      await write(
+        tx,
+        context,
         `INSERT INTO rm_case_streams (stream_id, state) SELECT r.stream_id, r.state FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, state jsonb)
          ON CONFLICT (stream_id) DO UPDATE SET state = EXCLUDED.state`,
         [JSON.stringify(streamRows)],
-        { prepare: true },
       );
     if (caseRows.length > 0)
-      await tx.query(
+      await write(
+        tx,
+        context,
         `INSERT INTO rm_cases (case_id, company_id, invoice_number, stream_id, status, remaining_ore, updated_at, reminder_case, receivable, partner_case_id)
          SELECT r.case_id, r.company_id, r.invoice_number, r.stream_id, r.status, r.remaining_ore, r.updated_at, r.reminder_case, r.receivable, r.partner_case_id
          FROM jsonb_to_recordset($1::jsonb) AS r(case_id text, company_id text, invoice_number text, stream_id text, status text, remaining_ore bigint,
@@ -78,7 +81,6 @@ export class CaseDetailProjection implements Projection {
            updated_at = EXCLUDED.updated_at, reminder_case = EXCLUDED.reminder_case, receivable = EXCLUDED.receivable,
            partner_case_id = EXCLUDED.partner_case_id`,
         [JSON.stringify(caseRows)],
-        { prepare: true },
       );
     return changes;
   }

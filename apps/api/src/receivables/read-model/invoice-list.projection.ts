@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ReceivableEvent, type ReceivableState, invoiceBaseStatus, lastDayToPayOnTime, receivableDecider, remainingClaimOre } from '@pm/domain';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
-import { type ApplyContext, type LiveChange, type Projection, companyIdOf } from '../../infrastructure/projections/projection';
+import { type ApplyContext, type LiveChange, type Projection, companyIdOf, write } from '../../infrastructure/projections/projection';
 import { foldStreams } from '../../infrastructure/projections/fold-streams';
 
 export const RECEIVABLE_STREAM_PREFIX = 'receivable-';
@@ -82,7 +82,9 @@ export class InvoiceListProjection implements Projection {
     }
     // One statement per batch, however many invoices it touches (an import of a bank file touches thousands).
     if (rows.length > 0)
-      await tx.query(
+      await write(
+        tx,
+        context,
         `INSERT INTO rm_invoices (company_id, invoice_number, stream_id, version, customer_name, invoice_date, due_date,
            last_day_to_pay, currency, total_ore, remaining_ore, base_status, case_id, case_status, sent_at, search, updated_at, state, ocr)
          SELECT r.company_id, r.invoice_number, r.stream_id, r.version, r.customer_name, r.invoice_date, r.due_date, r.last_day_to_pay,
@@ -97,7 +99,6 @@ export class InvoiceListProjection implements Projection {
            case_status = EXCLUDED.case_status, sent_at = EXCLUDED.sent_at, search = EXCLUDED.search,
            updated_at = EXCLUDED.updated_at, state = EXCLUDED.state, ocr = EXCLUDED.ocr`,
         [JSON.stringify(rows)],
-        { prepare: true },
       );
     return changes;
   }
