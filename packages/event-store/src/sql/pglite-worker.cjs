@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The embedded database's own thread (see pglite-thread.ts). PGlite is PostgreSQL compiled to WASM: run on the
- * API's thread, every statement competes with the API's JavaScript for one core and its caches. Here it runs
- * on its own, and the API's thread only sends statements and receives rows.
+ * API's thread, every statement takes turns with the API's JavaScript on one core. Here it runs on its own, and
+ * the API's thread only sends statements and receives rows.
  *
  * Plain CommonJS, not TypeScript, so that the same file runs from the sources (tests) and from dist (copied
  * by the build). Messages: `{ id, op, ... }` answered by `{ id, result }` or `{ id, error }`; notifications

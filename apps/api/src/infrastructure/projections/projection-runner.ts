@@ -23,7 +23,7 @@ import {
   encodePosition,
 } from '@pm/event-store';
 import { EVENT_STORE, SQL_CLIENT } from '../database/tokens';
-import { type ApplyContext, type LiveChange, PROJECTIONS, type Projection, oneStatement } from './projection';
+import { type ApplyContext, type LiveChange, PROJECTIONS, type Projection, type Write, oneStatement } from './projection';
 import { RecentStates } from '../event-sourcing/recent-states';
 import { ProjectionWaiter } from './projection-waiter';
 import { LiveUpdates } from './live-updates';
@@ -245,7 +245,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         const moved = new Map<string, GlobalPosition>();
         const changes: LiveChange[] = [];
         // Every projection's writes at the end, as one statement (see `write`).
-        const writes: { text: string; params: readonly unknown[] }[] = [];
+        const writes: Write[] = [];
         const context: ApplyContext = { ...this.applyContext, deferWrite: (text, params) => void writes.push({ text, params }) };
         for (const projection of projections) {
           const checkpoint = checkpoints.get(projection.name)!;

@@ -1,5 +1,5 @@
 import { createPGliteClient, type SqlClient } from '@pm/event-store';
-import { oneStatement, write } from './projection';
+import { type Write, oneStatement, write } from './projection';
 
 describe("The read models' writes of a batch as one statement", () => {
   it('gives one write back as it is, and renumbers the parameters of several in order', () => {
@@ -24,7 +24,7 @@ describe("The read models' writes of a batch as one statement", () => {
     afterAll(async () => sql?.close());
 
     it('runs every write exactly once, and none when one fails', async () => {
-      const writes: { text: string; params: readonly unknown[] }[] = [];
+      const writes: Write[] = [];
       const context = { recall: () => undefined, deferWrite: (text: string, params: readonly unknown[]) => void writes.push({ text, params }) };
       const upsert = 'INSERT INTO wa SELECT r.k, r.v FROM jsonb_to_recordset($1::jsonb) AS r(k text, v int) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v';
       await write(sql, context, upsert, [JSON.stringify([{ k: 'a', v: 1 }, { k: 'b', v: 2 }])]);

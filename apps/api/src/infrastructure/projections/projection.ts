@@ -29,6 +29,12 @@ export interface ApplyContext {
   deferWrite?(text: string, params: readonly unknown[]): void;
 }
 
+/** A statement and its parameters, kept for the end of a batch. */
+export interface Write {
+  text: string;
+  params: readonly unknown[];
+}
+
 /**
  * A write whose result the projection does not use. In the live feed the writes of every read model of a batch
  * run together at its end, as one statement (see `oneStatement`): one round trip instead of one each (a send to
@@ -45,7 +51,7 @@ export async function write(tx: SqlExecutor, context: ApplyContext | undefined, 
  * whose text holds no `$` of its own). They run exactly once each, on one snapshot: fine for writes to distinct
  * tables. The same projections writing in the same order give the same text, so it stays prepared.
  */
-export function oneStatement(writes: readonly { text: string; params: readonly unknown[] }[]): { text: string; params: unknown[] } {
+export function oneStatement(writes: readonly Write[]): { text: string; params: unknown[] } {
   if (writes.length === 1) return { text: writes[0].text, params: [...writes[0].params] };
   const params: unknown[] = [];
   const parts = writes.map(({ text, params: own }, i) => {

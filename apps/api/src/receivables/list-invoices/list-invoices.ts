@@ -21,10 +21,13 @@ const SORTS = {
   customer: 'lower(customer_name)',
   total: 'total_ore',
   claim: 'remaining_ore',
-  status: 'status', // in the invoice's life order: see the handler
+  status: 'status', // sorted by STATUS_ORDER instead: see the handler
   sentAt: 'sent_at',
   updatedAt: 'updated_at',
 } as const;
+
+/** The statuses in an invoice's life order (not due, overdue, the case's stages, closed), for sorting by status instead of by its code. */
+const STATUS_ORDER = `ARRAY[${INVOICE_STATUSES.map((status) => `'${status}'`).join(', ')}]::text[]`;
 
 export class ListInvoicesQueryDto {
   @ApiPropertyOptional({ enum: INVOICE_STATUSES, isArray: true, description: 'One or more statuses, comma-separated' })
@@ -132,8 +135,7 @@ export class ListInvoicesHandler implements IQueryHandler<ListInvoicesQuery, Inv
     const page = filter.page ?? 1;
     const pageSize = filter.pageSize ?? 50;
     const order = filter.order === 'desc' ? 'DESC' : 'ASC';
-    // Status sorts in the invoice's life order (not due, overdue, the case's stages, closed), not alphabetically by its code.
-    const sort = filter.sort === 'status' ? `array_position(ARRAY[${INVOICE_STATUSES.map((s) => `'${s}'`).join(', ')}]::text[], ${STATUS_SQL})` : SORTS[filter.sort ?? 'dueDate'];
+    const sort = filter.sort === 'status' ? `array_position(${STATUS_ORDER}, ${STATUS_SQL})` : SORTS[filter.sort ?? 'dueDate'];
     const whereSql = where.join(' AND ');
     const [{ rows }, count] = await Promise.all([
       this.sql.query<InvoiceRow>(
