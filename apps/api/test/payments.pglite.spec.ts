@@ -6,7 +6,8 @@
  */
 import { readSie } from '@pm/sie';
 import { randomUUID } from 'node:crypto';
-import { PartnerPayouts } from '../src/payments';
+import { BankPaymentProcessor, PartnerPayouts } from '../src/payments';
+import { PayoutLookup } from '../src/payments/partner-payouts/payout-lookup';
 import { type Api, ORG, address, invoiceBody, pgliteStorage, startApi } from './support/api-harness';
 import { testFiles } from '@pm/bank-files';
 
@@ -233,6 +234,53 @@ describe('Importing bank files', () => {
       expect.objectContaining({ payoutId: 'po_2', reference: '10000000025', amountOre: 20_000, status: 'received', receivedOn: '2026-11-23' }),
       expect.objectContaining({ payoutId: 'po_1', status: 'received', items: [expect.objectContaining({ invoiceNumber: '1001', capitalOre: 50_000, interestOre: 1_329 })] }),
     ]);
+  });
+
+  it('a waiting transfer finds its payout although the read model lags, and after a crash between announcing and matching', async () => {
+    const payouts = api.app.get(PartnerPayouts);
+    const companyId = (await api.call('GET', '/api/company', { token })).body.companyId;
+    const partner = { actor: { kind: 'partner' as const, id: 'amili' }, correlationId: 'test-lag', causationId: 'test-lag' };
+    // The partner's references are OCR numbers (Luhn check digit last).
+    const reference = ['', '20000000008', '20000000016'];
+    const payout = (n: number, amountOre: number) => ({
+      payoutId: `po_lag_${n}`,
+      payoutDate: '2026-11-26',
+      amountOre,
+      reference: reference[n],
+      items: [{ partnerCaseId: 'c_1', invoiceNumber: '1001', partnerPaymentId: `p_lag_${n}`, capitalOre: amountOre, interestOre: 0 }],
+    });
+
+    // The payouts' read model does not show the new payout yet when the waiting transfer is offered to it.
+    const early = await api.upload('/api/payments/imports', token, camt054(BANKGIRO, [{ reference: 'PAYOUT-LAG-1', amount: '120.00', text: 'AMILI UTBETALNING 20000000008' }]));
+    expect(early.body).toMatchObject({ unmatched: 1 });
+    const lagging = jest.spyOn(api.app.get(PayoutLookup), 'candidates').mockResolvedValue([]);
+    try {
+      await payouts.announce(companyId, [payout(1, 12_000)], partner);
+    } finally {
+      lagging.mockRestore();
+    }
+    expect(await queued('PAYOUT-LAG-1')).toBeUndefined();
+
+    // The API died after announcing, before matching: the next poll sees the same payout again and matches then.
+    const waiting = await api.upload('/api/payments/imports', token, camt054(BANKGIRO, [{ reference: 'PAYOUT-LAG-2', amount: '80.00', ocr: '20000000016' }]));
+    expect(waiting.body).toMatchObject({ unmatched: 1 });
+    const matching = jest.spyOn(api.app.get(BankPaymentProcessor), 'rematchQueued').mockRejectedValueOnce(new Error('the process died here'));
+    await expect(payouts.announce(companyId, [payout(2, 8_000)], partner)).rejects.toThrow('the process died here');
+    matching.mockRestore();
+    expect(await queued('PAYOUT-LAG-2')).toMatchObject({ reason: 'no_match' });
+    expect(await payouts.announce(companyId, [payout(2, 8_000)], partner)).toEqual([]); // not new: announced once
+    expect(await queued('PAYOUT-LAG-2')).toBeUndefined();
+
+    const listed = (await api.call('GET', '/api/payments/payouts', { token })).body as Array<{ payoutId: string; status: string }>;
+    expect(listed.filter((p) => p.payoutId.startsWith('po_lag_')).map((p) => [p.payoutId, p.status]).sort()).toEqual([
+      ['po_lag_1', 'received'],
+      ['po_lag_2', 'received'],
+    ]);
+    // A received payout is not offered again: a second transfer with its reference stays in the queue as it was.
+    const again = await api.upload('/api/payments/imports', token, camt054(BANKGIRO, [{ reference: 'PAYOUT-LAG-3', amount: '80.00', ocr: '20000000016' }]));
+    expect(again.body).toMatchObject({ unmatched: 1 });
+    await payouts.announce(companyId, [payout(2, 8_000)], partner);
+    expect(await queued('PAYOUT-LAG-3')).toMatchObject({ reason: 'payout_mismatch', suggestion: 'po_lag_2' });
   });
 
   it('exports the bookings as SIE 4 (4I, codepage 437) that reads back balanced', async () => {

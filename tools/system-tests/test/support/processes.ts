@@ -65,9 +65,16 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${recentOutput()}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** The programs running now, so that a test that times out shows what they last said. */
+const running = new Set<Program>();
+
+function recentOutput(lines = 40): string {
+  return [...running].map((program) => `\n--- last lines of ${program.name} ---\n${program.output.join('').split('\n').slice(-lines).join('\n')}`).join('');
 }
 
 export class Program {
@@ -86,6 +93,8 @@ export class Program {
     child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
     child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
     this.child = child;
+    running.add(this);
+    child.once('exit', () => running.delete(this));
     await until(`${this.name} to answer /health`, async () => {
       if (child.exitCode !== null) throw new Error(`${this.name} exited: ${this.output.join('')}`);
       return (await fetch(`${this.url}/health`)).ok;

@@ -153,7 +153,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     // The read models are the log's only subscribers: while they are fed here, no other process waits for appends.
     if (this.store instanceof PostgresEventStore) this.store.setOthersListening(() => !this.feeding);
     await ensureProjectionSchemas(this.sql, this.projections);
-    for (const [name, position] of await this.readCheckpoints()) this.waiter.register(name, position);
+    this.waiter.register(await this.readCheckpoints());
     // The embedded store is open in one process only: there is nobody to tell, nor to hear from.
     if (this.sql.kind === 'postgres') {
       this.stopListening = await this.sql.listen(READ_MODELS_CHANNEL, (payload) => this.heard(payload));

@@ -3,20 +3,21 @@ import { type GlobalPosition, comparePositions } from '@pm/event-store';
 
 /**
  * Lets a command wait until every projection has processed its events, so a client that gets a 201
- * and then reads sees its own write. Projections report their progress here.
+ * and then reads sees its own write. Projections report their progress here. Until the projections have
+ * said where they start (the runner does so while the application boots, after the other modules' jobs
+ * may already have run), nothing counts as reached: a job's first round must not read stale read models.
  */
 @Injectable()
 export class ProjectionWaiter {
   private readonly logger = new Logger(ProjectionWaiter.name);
   private readonly positions = new Map<string, GlobalPosition>();
+  private registered = false;
   private waiters: { position: GlobalPosition; resolve: () => void }[] = [];
 
-  register(name: string, position: GlobalPosition): void {
-    this.positions.set(name, position);
-  }
-
-  unregister(name: string): void {
-    this.positions.delete(name);
+  /** The projections there are, and where each one stands (its checkpoint). */
+  register(positions: ReadonlyMap<string, GlobalPosition>): void {
+    for (const [name, position] of positions) this.positions.set(name, position);
+    this.registered = true;
     this.release();
   }
 
@@ -46,6 +47,7 @@ export class ProjectionWaiter {
   }
 
   private reached(position: GlobalPosition): boolean {
+    if (!this.registered) return false;
     for (const current of this.positions.values()) if (comparePositions(current, position) < 0) return false;
     return true;
   }

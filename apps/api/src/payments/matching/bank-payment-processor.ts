@@ -16,6 +16,7 @@ import {
   type IncomingPaymentFacts,
   type MatchDecision,
   type MatchMethod,
+  type PayoutCandidate,
   type QueueReason,
   bankPaymentDecider,
   lookupKeys,
@@ -128,11 +129,15 @@ export class BankPaymentProcessor {
     return counts;
   }
 
-  /** Matches queued payments again, e.g. once the partner announced the payout they belong to. */
-  async rematchQueued(companyId: string, payments: readonly IncomingPaymentFacts[], context: CommandContext): Promise<number> {
+  /**
+   * Matches queued payments again, e.g. once the partner announced the payout they belong to; `knownPayouts`
+   * are candidates besides those the payouts' read model shows (which may lag behind the caller's own writes).
+   */
+  async rematchQueued(companyId: string, payments: readonly IncomingPaymentFacts[], context: CommandContext, knownPayouts: readonly PayoutCandidate[] = []): Promise<number> {
     let matched = 0;
     for (let start = 0; start < payments.length; start += CHUNK_SIZE) {
-      const { outcomes, position } = await this.withRetries(() => this.decideAutomatically(companyId, 'rematch', payments.slice(start, start + CHUNK_SIZE), context, 'rematch'));
+      const chunk = payments.slice(start, start + CHUNK_SIZE);
+      const { outcomes, position } = await this.withRetries(() => this.decideAutomatically(companyId, 'rematch', chunk, context, 'rematch', knownPayouts));
       matched += outcomes.filter((o) => o === 'matched' || o === 'partlyMatched').length;
       if (position) await this.runner.waitForReadModels(position);
     }
@@ -189,9 +194,9 @@ export class BankPaymentProcessor {
     }
   }
 
-  private async decideAutomatically(companyId: string, importId: string, chunk: readonly IncomingPaymentFacts[], context: CommandContext, mode: 'import' | 'rematch') {
+  private async decideAutomatically(companyId: string, importId: string, chunk: readonly IncomingPaymentFacts[], context: CommandContext, mode: 'import' | 'rematch', knownPayouts: readonly PayoutCandidate[] = []) {
     const batch = this.runner.batch(context);
-    const lookup = await this.lookup(companyId, chunk);
+    const lookup = await this.lookup(companyId, chunk, knownPayouts);
     await batch.load(chunk.map((p) => streams.bankPayment(companyId, p.bankReference)));
     const outcomes: PaymentOutcome[] = [];
     const todo: Array<{ index: number; payment: IncomingPaymentFacts }> = [];
@@ -335,7 +340,7 @@ export class BankPaymentProcessor {
     return [];
   }
 
-  private async lookup(companyId: string, payments: readonly IncomingPaymentFacts[]): Promise<CandidateIndex> {
+  private async lookup(companyId: string, payments: readonly IncomingPaymentFacts[], knownPayouts: readonly PayoutCandidate[] = []): Promise<CandidateIndex> {
     const keys = payments.map(lookupKeys);
     const [invoices, payouts] = await Promise.all([
       this.invoices.candidates(companyId, {
@@ -345,7 +350,9 @@ export class BankPaymentProcessor {
       }),
       this.payouts.candidates(companyId, keys.flatMap((k) => k.payoutReferences)),
     ]);
-    return new CandidateIndex(invoices, payouts);
+    // What the read model shows wins (it knows which payment settled a payout); the known ones fill its gaps.
+    const shown = new Set(payouts.map((p) => p.payoutId));
+    return new CandidateIndex(invoices, [...payouts, ...knownPayouts.filter((p) => !shown.has(p.payoutId))]);
   }
 
   private meta(companyId: string, payment: IncomingPaymentFacts) {

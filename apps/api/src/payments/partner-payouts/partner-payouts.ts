@@ -1,10 +1,12 @@
 /**
  * The collection partner's payouts as the payments context keeps them: announced by the partner sync,
  * matched when its bank transfer arrives (see PayoutLookup). A payout announced after its bank transfer arrived
- * (the bank was quicker than our poll) takes the waiting payment out of the queue.
+ * (the bank was quicker than our poll) takes the waiting payment out of the queue: each time it is seen while
+ * not yet received, not only the first time, so a crash between announcing and matching is made good by the
+ * next poll (which sees the same page again: the cursor is stored after the page is handled).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { type IncomingPaymentFacts, type PartnerPayoutCommand, type PartnerPayoutFacts, lookupKeys, partnerPayoutDecider, streams } from '@pm/domain';
+import { type IncomingPaymentFacts, type PartnerPayoutCommand, type PartnerPayoutFacts, type PayoutCandidate, lookupKeys, partnerPayoutDecider, streams } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { DecisionRunner } from '../../infrastructure/event-sourcing/decision-runner';
@@ -22,6 +24,7 @@ export class PartnerPayouts {
   /** Records payouts the partner announced (again and again: only the first sight counts); returns the new ones. */
   async announce(companyId: string, payouts: readonly PartnerPayoutFacts[], context: CommandContext): Promise<PartnerPayoutFacts[]> {
     const fresh: PartnerPayoutFacts[] = [];
+    const unreceived: PayoutCandidate[] = [];
     for (const payout of payouts) {
       const result = await this.runner.run(
         partnerPayoutDecider,
@@ -31,12 +34,20 @@ export class PartnerPayouts {
         { metadata: { companyId, payoutId: payout.payoutId } },
       );
       if (result.events.length > 0) fresh.push(payout);
+      if (result.state.status === 'announced')
+        unreceived.push({ payoutId: payout.payoutId, reference: result.state.payout.reference, amountOre: result.state.payout.amountOre, settledBy: null });
     }
-    if (fresh.length > 0) await this.rematchWaiting(companyId, new Set(fresh.map((p) => p.reference)), context);
+    if (unreceived.length > 0) await this.rematchWaiting(companyId, unreceived, context);
     return fresh;
   }
 
-  private async rematchWaiting(companyId: string, references: Set<string>, context: CommandContext): Promise<void> {
+  /**
+   * Offers the queued payments that carry one of these payouts' references to them again. The payouts go to
+   * the matching as they are, from their streams: the payouts' read model may not show them yet (it is only
+   * waited for a few seconds), and a payment that missed its payout now would wait for a person.
+   */
+  private async rematchWaiting(companyId: string, payouts: readonly PayoutCandidate[], context: CommandContext): Promise<void> {
+    const references = new Set(payouts.map((p) => p.reference));
     const { rows } = await this.sql.query<{ payment: IncomingPaymentFacts | string }>(
       `SELECT payment FROM rm_bank_payments WHERE company_id = $1 AND status = 'queued' AND queue_reason IN ('no_match', 'payout_mismatch')`,
       [companyId],
@@ -44,6 +55,6 @@ export class PartnerPayouts {
     const waiting = rows
       .map((row) => (typeof row.payment === 'string' ? (JSON.parse(row.payment) as IncomingPaymentFacts) : row.payment))
       .filter((payment) => lookupKeys(payment).payoutReferences.some((reference) => references.has(reference)));
-    if (waiting.length > 0) await this.processor.rematchQueued(companyId, waiting, context);
+    if (waiting.length > 0) await this.processor.rematchQueued(companyId, waiting, context, payouts);
   }
 }
