@@ -19,6 +19,7 @@ import {
   START,
   sqlLiteral,
   type Subscription,
+  type TransactionExecutor,
   decodePosition,
   encodePosition,
 } from '@pm/event-store';
@@ -127,9 +128,6 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private stopListening?: () => Promise<void>;
   private poller?: NodeJS.Timeout;
   private polling?: Promise<void>;
-  /** What the other instances have not been told yet: changes in order, and the positions they lead to. */
-  private untold?: { changes: LiveChange[]; positions: Record<string, string> };
-  private telling?: Promise<void>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -181,12 +179,12 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         // Live clients hear of a batch once every read model has it: a case view pushed to the browser
         // then never runs ahead of its audit trail.
         // What committed is told even when a projection fails (it retries the batch, the others skip it).
+        // The other instances are told by the transactions themselves (see `tellOthersOnCommit`).
         const changes: LiveChange[] = [];
         try {
           await this.feedAll(events, changes, control);
         } finally {
           this.live.publish(changes);
-          this.tellOthers(changes);
         }
       },
       onError: (error) => this.logger.error('A projection failed; retrying its batch', error as Error),
@@ -197,7 +195,6 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     const subscription = this.subscription;
     this.subscription = undefined;
     await subscription?.stop();
-    await this.telling;
   }
 
   /**
@@ -263,6 +260,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         }
         const ahead = new Map([...moved].filter(([name, at]) => comparePositions(at, checkpoints.get(name)!) > 0));
         if (ahead.size > 0) tx.beforeCommit(writeCheckpointsStatement(ahead));
+        this.tellOthersOnCommit(tx, changes, ahead);
         // Only the COMMIT is left: the next batch is read meanwhile (what it finds is what came during this one).
         control?.readAhead();
         return { moved, changes };
@@ -277,57 +275,31 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * Tells the other instances about a batch, without holding up the next one: one NOTIFY statement at a time, in
-   * order; the batches that end while one is on its way go together in the next (their changes in order, the
-   * latest positions).
+   * Tells the other instances what this transaction changed and how far it moves the read models: NOTIFYs in the
+   * transaction, sent with its COMMIT (no round trip of their own) and delivered only if it commits, in commit
+   * order; the changes in parts that fit a notification, the positions with the last part.
    */
-  private tellOthers(changes: LiveChange[]): void {
-    if (this.sql.kind !== 'postgres') return;
-    const positions = Object.fromEntries([...this.positions].map(([name, p]) => [name, encodePosition(p)]));
-    if (this.untold) {
-      this.untold.changes.push(...changes);
-      this.untold.positions = positions;
-    } else this.untold = { changes: [...changes], positions };
-    this.telling ??= this.tellUntold();
-  }
-
-  private async tellUntold(): Promise<void> {
-    while (this.untold) {
-      const { changes, positions } = this.untold;
-      this.untold = undefined;
-      await this.notifyOthers(changes, positions);
-    }
-    // In the same step as the last look at `untold`: a batch that ends from now on starts a new round.
-    this.telling = undefined;
-  }
-
-  /** NOTIFY the other instances: the changes in parts that fit a notification, the positions with the last. */
-  private async notifyOthers(changes: LiveChange[], positions: Record<string, string>): Promise<void> {
+  private tellOthersOnCommit(tx: TransactionExecutor, changes: readonly LiveChange[], moved: ReadonlyMap<string, GlobalPosition>): void {
+    if (this.sql.kind !== 'postgres' || (changes.length === 0 && moved.size === 0)) return;
+    const holder = this.leases.holder;
+    const positions = Object.fromEntries([...moved].map(([name, at]) => [name, encodePosition(at)]));
     const messages: ProgressMessage[] = [];
+    // PostgreSQL's limit is in bytes (a change is small: a company, a kind and a key).
+    const empty = Buffer.byteLength(JSON.stringify({ holder, changes: [], positions }));
     let part: LiveChange[] = [];
-    let size = JSON.stringify({ holder: this.leases.holder, changes: [], positions }).length;
+    let size = empty;
     for (const change of changes) {
-      const length = JSON.stringify(change).length + 1;
+      const length = Buffer.byteLength(JSON.stringify(change)) + 1;
       if (part.length > 0 && size + length > NOTIFY_LIMIT) {
-        messages.push({ holder: this.leases.holder, changes: part });
+        messages.push({ holder, changes: part });
         part = [];
-        size = JSON.stringify({ holder: this.leases.holder, changes: [], positions }).length;
+        size = empty;
       }
       part.push(change);
       size += length;
     }
-    messages.push({ holder: this.leases.holder, changes: part, positions });
-    try {
-      // One statement, so one transaction: the others get every part or none, in array order; a notification
-      // need not wait for a WAL flush.
-      await this.sql.query(
-        `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, m) FROM unnest($2::text[]) AS t(m)`,
-        [READ_MODELS_CHANNEL, messages.map((message) => JSON.stringify(message))],
-        { prepare: true },
-      );
-    } catch (error) {
-      this.logger.warn(`Could not tell the other instances about the read models: ${(error as Error).message}`);
-    }
+    messages.push({ holder, changes: part, positions });
+    tx.beforeCommit(`SELECT pg_notify(${sqlLiteral(READ_MODELS_CHANNEL)}, m) FROM (VALUES ${messages.map((m) => `(${sqlLiteral(JSON.stringify(m))})`).join(', ')}) AS t(m)`);
   }
 
   /** From the instance that feeds the read models (or '' after a reconnect: then look at the checkpoints). */
