@@ -300,6 +300,7 @@ ${figuresComment(figures)}`,
         `${fmt.int(x.non2xx)} / ${fmt.int(x.errors)}`,
         x.apiCpuMsPerRequest !== undefined ? `${x.apiCpuMsPerRequest.toFixed(2)} ms` : '—',
         x.serverCpuMsPerRequest !== undefined ? `${x.serverCpuMsPerRequest.toFixed(2)} ms` : '—',
+        x.serverTransactionsPerRequest !== undefined ? x.serverTransactionsPerRequest.toFixed(2) : '—',
         `${x.loadCpuMsPerRequest.toFixed(2)} ms`,
       ];
     // What one send costs the machine in CPU, and the rate that cost allows on all of its cores.
@@ -331,15 +332,17 @@ PUT (${results.map((r) => `${fmt.int(r.invoices)} on ${storeName(r.store)}`).joi
 request when the previous one is answered), every POST on the next fresh invoice; GET /health (the HTTP stack and one \`SELECT 1\`) with the same
 connections and time is the baseline, the ceiling of any request on this stack and machine. Goals (issue 8): at least 1,500/s with p99 under 25 ms on 2 cores.
 
-| store | request | requests/s (ratio to /health) | p50 | p90 | p99 | max | non-2xx / errors | API process CPU per request | PostgreSQL server CPU per request | load generator CPU per request |
-|---|---|---|---|---|---|---|---|---|---|---|
+| store | request | requests/s (ratio to /health) | p50 | p90 | p99 | max | non-2xx / errors | API process CPU per request | PostgreSQL server CPU per request | PostgreSQL transactions per request | load generator CPU per request |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.map((row) => `| ${row} |`).join('\n')}
 
 A send reads the invoice's stream, decides with the domain's decider, appends with the expected version, and answers 201 once every
 read model has the new event (read-your-writes): the projections' transactions (invoice list, case view, audit trail, …) are part of
 each request's time. Latencies are autocannon's histogram (ms, whole milliseconds). CPU per request is user + system time over the run,
 from /proc: the API process, the PostgreSQL server's processes (all of them, on this machine) and this process (autocannon), all on the
-same cores. What that allows at most:
+same cores. PostgreSQL transactions per request (sends only) are the database's \`xact_commit + xact_rollback\` over the run, read 11 s after
+it and before it (when every backend has flushed its statistics): unlike rates and CPU times, a count that does not drift with the machine's
+speed (an autocommit statement is one transaction; several statements sent in one message with BEGIN … COMMIT are one). What that allows at most:
 ${results.map(budget).filter(Boolean).join('\n')}
 ${figuresComment(figures)}`,
     );

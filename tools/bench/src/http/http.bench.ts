@@ -7,6 +7,7 @@
  * autocannon run against GET /health of the same process (the HTTP stack and one `SELECT 1`): the ceiling
  * of what any request can do on this stack and machine.
  */
+import { createPgClient } from '@pm/event-store';
 import autocannon from 'autocannon';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fmt } from '../report';
@@ -36,6 +37,8 @@ export interface HttpRun {
   apiCpuMsPerRequest?: number;
   /** CPU time of the PostgreSQL server's processes per request, ms (when the server runs on this machine). */
   serverCpuMsPerRequest?: number;
+  /** PostgreSQL server: transactions (autocommit statements count one each) of the database per request. */
+  serverTransactionsPerRequest?: number;
   /** CPU time of this process (autocannon) per request, ms. */
   loadCpuMsPerRequest: number;
 }
@@ -95,7 +98,33 @@ export function postgresCpuMs(): number | undefined {
   return total;
 }
 
-async function run(api: ApiProcess, path: string, options: Omit<autocannon.Options, 'url'>, onStarted?: (instance: autocannon.Instance) => void): Promise<HttpRun> {
+/** PostgreSQL flushes an idle backend's statistics after 10 s (PGSTAT_IDLE_INTERVAL), a busy one's at most every second. */
+const STATS_FLUSHED_MS = 11_000;
+
+/**
+ * The database's transactions so far (committed and rolled back), once every backend has flushed its counts: a
+ * count independent of the machine's speed, unlike rates and CPU times.
+ */
+async function transactionsSoFar(url: string): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, STATS_FLUSHED_MS));
+  const sql = createPgClient(url, { max: 1 });
+  try {
+    const { rows } = await sql.query<{ n: string }>('SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0].n);
+  } finally {
+    await sql.close();
+  }
+}
+
+async function run(
+  api: ApiProcess,
+  path: string,
+  options: Omit<autocannon.Options, 'url'>,
+  onStarted?: (instance: autocannon.Instance) => void,
+  countTransactions = false,
+): Promise<HttpRun> {
+  const counting = countTransactions && api.location.kind === 'postgres' ? api.location.url : undefined;
+  const transactionsBefore = counting ? await transactionsSoFar(counting) : undefined;
   const cpuBefore = processCpuMs(api.pid);
   const serverBefore = api.store === 'postgres' ? postgresCpuMs() : undefined;
   const loadBefore = process.cpuUsage();
@@ -107,6 +136,8 @@ async function run(api: ApiProcess, path: string, options: Omit<autocannon.Optio
   const serverAfter = serverBefore !== undefined ? postgresCpuMs() : undefined;
   const load = process.cpuUsage(loadBefore);
   const requests = result.requests.total;
+  // Less the one this count's own query is.
+  const transactions = counting && transactionsBefore !== undefined ? (await transactionsSoFar(counting)) - transactionsBefore - 1 : undefined;
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number((s as { count: number }).count)]));
   return {
     requests,
@@ -121,6 +152,7 @@ async function run(api: ApiProcess, path: string, options: Omit<autocannon.Optio
     statusCodes,
     ...(cpuBefore !== undefined && cpuAfter !== undefined ? { apiCpuMsPerRequest: (cpuAfter - cpuBefore) / requests } : {}),
     ...(serverBefore !== undefined && serverAfter !== undefined ? { serverCpuMsPerRequest: (serverAfter - serverBefore) / requests } : {}),
+    ...(transactions !== undefined ? { serverTransactionsPerRequest: transactions / requests } : {}),
     loadCpuMsPerRequest: (load.user + load.system) / 1000 / requests,
   };
 }
@@ -128,7 +160,7 @@ async function run(api: ApiProcess, path: string, options: Omit<autocannon.Optio
 const describe = (r: HttpRun) =>
   `${fmt.int(r.rps)}/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${fmt.int(r.requests)} requests, non-2xx ${r.non2xx}, errors ${r.errors}${r.apiCpuMsPerRequest !== undefined ? `, API CPU ${r.apiCpuMsPerRequest.toFixed(2)} ms/request` : ''}${
     r.serverCpuMsPerRequest !== undefined ? `, PostgreSQL CPU ${r.serverCpuMsPerRequest.toFixed(2)} ms/request` : ''
-  })`;
+  }${r.serverTransactionsPerRequest !== undefined ? `, ${r.serverTransactionsPerRequest.toFixed(2)} PostgreSQL transactions/request` : ''})`;
 
 export async function benchHttp(options: HttpBenchOptions, log: (line: string) => void): Promise<HttpBenchResult> {
   const api = await startApi(options.store, options.databaseUrl, log);
@@ -169,6 +201,7 @@ export async function benchHttp(options: HttpBenchOptions, log: (line: string) =
         ],
       },
       (started) => (instance = started),
+      true,
     );
     log(`  POST /api/invoices/:n/reminder-case: ${describe(send)}${ranOut ? ' (ran out of invoices: raise BENCH_HTTP_INVOICES)' : ''}`);
     if (send.non2xx > 0) log(`  WARNING: ${send.non2xx} non-2xx answers: ${JSON.stringify(send.statusCodes)}\n${api.output.join('').slice(-2000)}`);
