@@ -236,12 +236,12 @@ describe('Importing bank files', () => {
     ]);
   });
 
-  it('a waiting transfer finds its payout although the read model lags, and after a crash between announcing and matching', async () => {
+  it('a waiting transfer finds its payout although the read model lags, after a crash between announcing and matching, and after a race with the announcement', async () => {
     const payouts = api.app.get(PartnerPayouts);
     const companyId = (await api.call('GET', '/api/company', { token })).body.companyId;
     const partner = { actor: { kind: 'partner' as const, id: 'amili' }, correlationId: 'test-lag', causationId: 'test-lag' };
     // The partner's references are OCR numbers (Luhn check digit last).
-    const reference = ['', '20000000008', '20000000016'];
+    const reference = ['', '20000000008', '20000000016', '20000000024'];
     const payout = (n: number, amountOre: number) => ({
       payoutId: `po_lag_${n}`,
       payoutDate: '2026-11-26',
@@ -271,10 +271,25 @@ describe('Importing bank files', () => {
     expect(await payouts.announce(companyId, [payout(2, 8_000)], partner)).toEqual([]); // not new: announced once
     expect(await queued('PAYOUT-LAG-2')).toBeUndefined();
 
+    // A bank file and the announcement at the same moment, each side reading the other's read model too early: the
+    // announcement's rematch does not see the transfer. The sweep (once a minute in the payout poll) takes it out.
+    const raced = await api.upload('/api/payments/imports', token, camt054(BANKGIRO, [{ reference: 'PAYOUT-LAG-4', amount: '50.00', ocr: reference[3] }]));
+    expect(raced.body).toMatchObject({ unmatched: 1 });
+    const blind = jest.spyOn(api.app.get(BankPaymentProcessor), 'rematchQueued').mockResolvedValueOnce(0);
+    await payouts.announce(companyId, [payout(3, 5_000)], partner);
+    blind.mockRestore();
+    expect(await queued('PAYOUT-LAG-4')).toMatchObject({ reason: 'no_match' });
+    await payouts.sweep(partner);
+    expect(await queued('PAYOUT-LAG-4')).toBeUndefined();
+    const events = await api.eventCount();
+    await payouts.sweep(partner); // nothing left to do: nothing recorded
+    expect(await api.eventCount()).toBe(events);
+
     const listed = (await api.call('GET', '/api/payments/payouts', { token })).body as Array<{ payoutId: string; status: string }>;
     expect(listed.filter((p) => p.payoutId.startsWith('po_lag_')).map((p) => [p.payoutId, p.status]).sort()).toEqual([
       ['po_lag_1', 'received'],
       ['po_lag_2', 'received'],
+      ['po_lag_3', 'received'],
     ]);
     // A received payout is not offered again: a second transfer with its reference stays in the queue as it was.
     const again = await api.upload('/api/payments/imports', token, camt054(BANKGIRO, [{ reference: 'PAYOUT-LAG-3', amount: '80.00', ocr: '20000000016' }]));

@@ -200,6 +200,8 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
         state: list.reduce((state, e) => receivableDecider.evolve(state, { type: e.type, data: e.data } as ReceivableEvent), receivableDecider.initialState()),
       }));
     };
+    // What kept the last look from converging, for the message when it never does.
+    let why = '';
     const settled = await until(
       'the read models and the partner to converge',
       async () => {
@@ -208,26 +210,32 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
         const rowOf = new Map(rows.map((r) => [r.stream_id, r]));
         for (const stream of folded) {
           const row = rowOf.get(stream.streamId);
-          if (!row || row.version !== stream.version) return null;
-          if (JSON.stringify(sortKeys(row.state)) !== JSON.stringify(sortKeys(JSON.parse(JSON.stringify(stream.state))))) return null;
+          if (!row || row.version !== stream.version) return void (why = `${stream.streamId}: read model at version ${row?.version ?? 'none'}, log at ${stream.version}`);
+          if (JSON.stringify(sortKeys(row.state)) !== JSON.stringify(sortKeys(JSON.parse(JSON.stringify(stream.state))))) return void (why = `${stream.streamId}: read model's state differs from the log's fold`);
         }
         // The outbox has made every call it owes the partner …
         const pending = await db.query<{ n: string }>(`SELECT count(*) AS n FROM sync_outbox WHERE status = 'pending'`);
-        if (Number(pending.rows[0]!.n) > 0) return null;
+        if (Number(pending.rows[0]!.n) > 0) {
+          const jobs = await db.query(`SELECT job_id, job->>'kind' AS kind, job->>'invoiceNumber' AS invoice, attempts, last_error, next_attempt_at FROM sync_outbox WHERE status = 'pending' ORDER BY seq LIMIT 5`);
+          return void (why = `${pending.rows[0]!.n} partner jobs pending, first: ${JSON.stringify(jobs.rows)}`);
+        }
         // … so every case still open has been registered at the partner, and every closed one has been cancelled there.
         const partnerCases = await partnerCasesOf();
         for (const stream of folded) {
           const current = stream.state.currentCase;
           if (!current) continue;
-          if (current.status === 'requested') return null;
+          if (current.status === 'requested') return void (why = `${stream.streamId}: case ${current.caseId} still requested`);
           const theirs = partnerCases.filter((c) => c.invoice_number === stream.state.invoice?.invoiceNumber);
-          if (current.status === 'closed' && theirs.some((c) => !c.closed)) return null;
+          if (current.status === 'closed' && theirs.some((c) => !c.closed))
+            return void (why = `${stream.streamId}: closed here, open at the partner (${JSON.stringify(theirs)})`);
         }
         return { folded, partnerCases };
       },
       120_000,
       500,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message.split('\n')[0]}\nLast look: ${why}\n${error.message.split('\n').slice(1).join('\n')}`);
+    });
     const { folded, partnerCases } = settled;
 
     // 3. Exactly one partner case per registered invoice: the one our log recorded.

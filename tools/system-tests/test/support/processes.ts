@@ -73,7 +73,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 /** The programs running now, so that a test that times out shows what they last said. */
 const running = new Set<Program>();
 
-function recentOutput(lines = 40): string {
+function recentOutput(lines = Number(process.env.SYSTEM_TESTS_OUTPUT_LINES ?? 40)): string {
   return [...running].map((program) => `\n--- last lines of ${program.name} ---\n${program.output.join('').split('\n').slice(-lines).join('\n')}`).join('');
 }
 

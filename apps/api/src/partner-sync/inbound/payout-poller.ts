@@ -1,7 +1,8 @@
 /**
  * Polls the partner for its payouts (the capital and interest it collected, paid to the companies) with
  * the same lossless cursor as the cases, and hands them to the payments context, which matches the
- * bank transfer that brings each one. The cursor is stored after each page; announcing is idempotent.
+ * bank transfer that brings each one. The cursor is stored after each page; announcing is idempotent. Once a
+ * minute it also offers the waiting transfers to every payout not yet received (PartnerPayouts.sweep).
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { AmiliAdapter, type PartnerPayout } from '@pm/amili-adapter';
@@ -17,6 +18,8 @@ import { readSyncCursor, writeSyncCursor } from './sync-cursor';
 
 const CURSOR_KEY = 'partner-payout-cursor';
 const PAGE_SIZE = 100;
+/** How often waiting transfers are offered again to every payout not yet received (see PartnerPayouts.sweep). */
+const SWEEP_EVERY_MS = 60_000;
 
 const toFacts = (payout: PartnerPayout): PartnerPayoutFacts => ({
   payoutId: payout.partnerPayoutId,
@@ -42,7 +45,18 @@ export class PayoutPoller extends PeriodicJob {
     return this.config.partner!.pollIntervalMs;
   }
 
+  private lastSweep = -Infinity;
+
   protected async work(): Promise<number> {
+    const seen = await this.poll();
+    if (performance.now() - this.lastSweep >= SWEEP_EVERY_MS) {
+      await this.payouts.sweep({ actor: PARTNER_ACTOR, correlationId: 'partner-payouts:sweep', causationId: 'partner:payout-poll' });
+      this.lastSweep = performance.now();
+    }
+    return seen;
+  }
+
+  private async poll(): Promise<number> {
     let cursor = await readSyncCursor(this.sql, CURSOR_KEY);
     let seen = 0;
     for (;;) {

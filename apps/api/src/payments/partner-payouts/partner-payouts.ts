@@ -42,6 +42,21 @@ export class PartnerPayouts {
   }
 
   /**
+   * Offers every waiting transfer to the payouts not yet received, for all companies. It heals what a race leaves:
+   * a bank file imported at the very moment its payout is announced, each side reading the other's read model
+   * before it had the other's write. Idempotent (a payment queued again for the same reason records nothing).
+   */
+  async sweep(context: CommandContext): Promise<void> {
+    const { rows } = await this.sql.query<{ company_id: string; payout_id: string; reference: string; amount_ore: string | number }>(
+      'SELECT company_id, payout_id, reference, amount_ore FROM rm_partner_payouts WHERE payment_id IS NULL ORDER BY company_id',
+    );
+    const byCompany = new Map<string, PayoutCandidate[]>();
+    for (const row of rows)
+      byCompany.set(row.company_id, [...(byCompany.get(row.company_id) ?? []), { payoutId: row.payout_id, reference: row.reference, amountOre: Number(row.amount_ore), settledBy: null }]);
+    for (const [companyId, payouts] of byCompany) await this.rematchWaiting(companyId, payouts, context);
+  }
+
+  /**
    * Offers the queued payments that carry one of these payouts' references to them again. The payouts go to
    * the matching as they are, from their streams: the payouts' read model may not show them yet (it is only
    * waited for a few seconds), and a payment that missed its payout now would wait for a person.
