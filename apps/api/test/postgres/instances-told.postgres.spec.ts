@@ -5,6 +5,7 @@
  * and its commands still wait for their own writes.
  */
 import { testFiles } from '@pm/bank-files';
+import { luhnCheckDigit } from '@pm/domain';
 import { PostgresEventStore, type SqlClient, createPgClient, ensureSchema } from '@pm/event-store';
 import { randomUUID } from 'node:crypto';
 import { type LiveChange } from '../../src/infrastructure/projections/projection';
@@ -17,16 +18,8 @@ const url = process.env.DATABASE_URL;
 const BANKGIRO = '5677-5612';
 const INVOICES = 260;
 
-/** The Luhn check digit (modulus 10) an OCR number ends with. */
-function withCheckDigit(digits: string): string {
-  let sum = 0;
-  for (let i = digits.length - 1, double = true; i >= 0; i--, double = !double) {
-    let d = Number(digits[i]) * (double ? 2 : 1);
-    if (d > 9) d -= 9;
-    sum += d;
-  }
-  return digits + String((10 - (sum % 10)) % 10);
-}
+/** An OCR number: the digits and their Luhn check digit (modulus 10). */
+const withCheckDigit = (digits: string) => digits + String(luhnCheckDigit(digits));
 
 if (!url)
   describe('Instances told by the one that feeds the read models', () => {

@@ -121,8 +121,10 @@ export class StateStore {
   }
 }
 
+// Written after every change, whole: without indentation it is a quarter smaller and quicker to write (the
+// sandbox's state grows with every case; a journal of changes would be the next step).
 function serialise(state: SandboxState): string {
-  return JSON.stringify(state, null, 1);
+  return JSON.stringify(state);
 }
 
 /** Write a temporary file, fsync it, rename it over the target, fsync the directory: all or nothing. */

@@ -3,7 +3,7 @@
  * support/crash-scenario.ts for what is checked, and what "exactly once" means for the partner's calls).
  * About a minute of load with five kills, so it fits CI; `pnpm soak` runs the same for longer.
  */
-import { describeRun, runCrashLoad, verifyAfterCrashes } from '../support/crash-scenario';
+import { CONVERGE_MAX_MS, describeRun, runCrashLoad, verifyAfterCrashes } from '../support/crash-scenario';
 import { type System, activatedCompany, startSystem, type FreshSchema, freshSchema } from '../support/processes';
 
 const url = process.env.DATABASE_URL;
@@ -45,5 +45,5 @@ else
       await system.partner('POST', '/_sandbox/faults', {});
       const check = await verifyAfterCrashes(system, databaseUrl, load, 'K');
       console.log(describeRun(load, check, LOAD_MS));
-    }, LOAD_MS + 180_000);
+    }, LOAD_MS + CONVERGE_MAX_MS + 60_000);
   });

@@ -18,7 +18,12 @@
 import { type ReceivableEvent, type ReceivableState, receivableDecider } from '@pm/domain';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { type System, invoice, until } from './processes';
+import { type System, invoice } from './processes';
+
+/** The crash checks wait for convergence while it makes progress, up to this long without any … */
+const NO_PROGRESS_MS = 60_000;
+/** … and this long in all. */
+export const CONVERGE_MAX_MS = 300_000;
 
 export type CommandKind = 'upsert' | 'send' | 'close' | 'payment';
 
@@ -200,42 +205,54 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
         state: list.reduce((state, e) => receivableDecider.evolve(state, { type: e.type, data: e.data } as ReceivableEvent), receivableDecider.initialState()),
       }));
     };
-    // What kept the last look from converging, for the message when it never does.
-    let why = '';
-    const settled = await until(
-      'the read models and the partner to converge',
-      async () => {
-        const folded = fold(await readLog());
-        const rows = (await db.query<{ stream_id: string; version: number; state: unknown }>(`SELECT stream_id, version, state FROM rm_invoices WHERE stream_id LIKE $1`, [ours])).rows;
-        const rowOf = new Map(rows.map((r) => [r.stream_id, r]));
-        for (const stream of folded) {
-          const row = rowOf.get(stream.streamId);
-          if (!row || row.version !== stream.version) return void (why = `${stream.streamId}: read model at version ${row?.version ?? 'none'}, log at ${stream.version}`);
-          if (JSON.stringify(sortKeys(row.state)) !== JSON.stringify(sortKeys(JSON.parse(JSON.stringify(stream.state))))) return void (why = `${stream.streamId}: read model's state differs from the log's fold`);
-        }
-        // The outbox has made every call it owes the partner …
-        const pending = await db.query<{ n: string }>(`SELECT count(*) AS n FROM sync_outbox WHERE status = 'pending'`);
-        if (Number(pending.rows[0]!.n) > 0) {
-          const jobs = await db.query(`SELECT job_id, job->>'kind' AS kind, job->>'invoiceNumber' AS invoice, attempts, last_error, next_attempt_at FROM sync_outbox WHERE status = 'pending' ORDER BY seq LIMIT 5`);
-          return void (why = `${pending.rows[0]!.n} partner jobs pending, first: ${JSON.stringify(jobs.rows)}`);
-        }
-        // … so every case still open has been registered at the partner, and every closed one has been cancelled there.
-        const partnerCases = await partnerCasesOf();
-        for (const stream of folded) {
-          const current = stream.state.currentCase;
-          if (!current) continue;
-          if (current.status === 'requested') return void (why = `${stream.streamId}: case ${current.caseId} still requested`);
-          const theirs = partnerCases.filter((c) => c.invoice_number === stream.state.invoice?.invoiceNumber);
-          if (current.status === 'closed' && theirs.some((c) => !c.closed))
-            return void (why = `${stream.streamId}: closed here, open at the partner (${JSON.stringify(theirs)})`);
-        }
-        return { folded, partnerCases };
-      },
-      120_000,
-      500,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message.split('\n')[0]}\nLast look: ${why}\n${error.message.split('\n').slice(1).join('\n')}`);
-    });
+    // Converged, or how much is left (streams whose read model differs from the log, partner jobs pending, cases
+    // the partner has not caught up with) and what of it came first, for the message when it never converges.
+    const look = async (): Promise<{ settled?: { folded: Folded[]; partnerCases: Awaited<ReturnType<typeof partnerCasesOf>> }; left: number; why: string }> => {
+      const folded = fold(await readLog());
+      const rows = (await db.query<{ stream_id: string; version: number; state: unknown }>(`SELECT stream_id, version, state FROM rm_invoices WHERE stream_id LIKE $1`, [ours])).rows;
+      const rowOf = new Map(rows.map((r) => [r.stream_id, r]));
+      const behind: string[] = [];
+      for (const stream of folded) {
+        const row = rowOf.get(stream.streamId);
+        if (!row || row.version !== stream.version) behind.push(`${stream.streamId}: read model at version ${row?.version ?? 'none'}, log at ${stream.version}`);
+        else if (JSON.stringify(sortKeys(row.state)) !== JSON.stringify(sortKeys(JSON.parse(JSON.stringify(stream.state))))) behind.push(`${stream.streamId}: read model's state differs from the log's fold`);
+      }
+      // The outbox has made every call it owes the partner …
+      const pending = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM sync_outbox WHERE status = 'pending'`)).rows[0]!.n);
+      if (behind.length > 0 || pending > 0) {
+        const jobs = pending > 0 ? (await db.query(`SELECT job->>'kind' AS kind, job->>'invoiceNumber' AS invoice, attempts, last_error FROM sync_outbox WHERE status = 'pending' ORDER BY seq LIMIT 3`)).rows : [];
+        return { left: behind.length + pending, why: `${behind.length} streams behind (${behind.slice(0, 2).join('; ')}), ${pending} partner jobs pending (${JSON.stringify(jobs)})` };
+      }
+      // … so every case still open has been registered at the partner, and every closed one has been cancelled there.
+      const partnerCases = await partnerCasesOf();
+      const unsettled: string[] = [];
+      for (const stream of folded) {
+        const current = stream.state.currentCase;
+        if (!current) continue;
+        if (current.status === 'requested') unsettled.push(`${stream.streamId}: case ${current.caseId} still requested`);
+        const theirs = partnerCases.filter((c) => c.invoice_number === stream.state.invoice?.invoiceNumber);
+        if (current.status === 'closed' && theirs.some((c) => !c.closed)) unsettled.push(`${stream.streamId}: closed here, open at the partner (${JSON.stringify(theirs)})`);
+      }
+      if (unsettled.length > 0) return { left: unsettled.length, why: `${unsettled.length} cases not settled with the partner (${unsettled.slice(0, 2).join('; ')})` };
+      return { settled: { folded, partnerCases }, left: 0, why: '' };
+    };
+    // Waits as long as what is left keeps shrinking (the partner stand-in works through a backlog of calls one at a
+    // time), and fails once it has not shrunk for NO_PROGRESS_MS, or after CONVERGE_MAX_MS in all.
+    let settled: { folded: Folded[]; partnerCases: Awaited<ReturnType<typeof partnerCasesOf>> } | undefined;
+    let least = Number.POSITIVE_INFINITY;
+    let progressAt = Date.now();
+    for (;;) {
+      const { settled: done, left, why } = await look();
+      if (done) {
+        settled = done;
+        break;
+      }
+      if (left < least) [least, progressAt] = [left, Date.now()];
+      const stalled = Date.now() - progressAt > NO_PROGRESS_MS;
+      if (stalled || Date.now() - started > CONVERGE_MAX_MS)
+        throw new Error(`The read models and the partner did not converge (${stalled ? `no progress for ${NO_PROGRESS_MS / 1000} s` : `${CONVERGE_MAX_MS / 1000} s in all`}). Last look: ${why}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     const { folded, partnerCases } = settled;
 
     // 3. Exactly one partner case per registered invoice: the one our log recorded.
