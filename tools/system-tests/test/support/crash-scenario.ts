@@ -205,9 +205,10 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
         state: list.reduce((state, e) => receivableDecider.evolve(state, { type: e.type, data: e.data } as ReceivableEvent), receivableDecider.initialState()),
       }));
     };
-    // Converged, or how much is left (streams whose read model differs from the log, partner jobs pending, cases
-    // the partner has not caught up with) and what of it came first, for the message when it never converges.
-    const look = async (): Promise<{ settled?: { folded: Folded[]; partnerCases: Awaited<ReturnType<typeof partnerCasesOf>> }; left: number; why: string }> => {
+    type Converged = { folded: Folded[]; partnerCases: Awaited<ReturnType<typeof partnerCasesOf>> };
+    // Converged, or how much is left at which stage (2: streams whose read model differs from the log and partner
+    // jobs pending; 1: cases the partner has not caught up with) and what of it came first, for the message.
+    const look = async (): Promise<{ settled?: Converged; stage: number; left: number; why: string }> => {
       const folded = fold(await readLog());
       const rows = (await db.query<{ stream_id: string; version: number; state: unknown }>(`SELECT stream_id, version, state FROM rm_invoices WHERE stream_id LIKE $1`, [ours])).rows;
       const rowOf = new Map(rows.map((r) => [r.stream_id, r]));
@@ -221,7 +222,7 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
       const pending = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM sync_outbox WHERE status = 'pending'`)).rows[0]!.n);
       if (behind.length > 0 || pending > 0) {
         const jobs = pending > 0 ? (await db.query(`SELECT job->>'kind' AS kind, job->>'invoiceNumber' AS invoice, attempts, last_error FROM sync_outbox WHERE status = 'pending' ORDER BY seq LIMIT 3`)).rows : [];
-        return { left: behind.length + pending, why: `${behind.length} streams behind (${behind.slice(0, 2).join('; ')}), ${pending} partner jobs pending (${JSON.stringify(jobs)})` };
+        return { stage: 2, left: behind.length + pending, why: `${behind.length} streams behind (${behind.slice(0, 2).join('; ')}), ${pending} partner jobs pending (${JSON.stringify(jobs)})` };
       }
       // … so every case still open has been registered at the partner, and every closed one has been cancelled there.
       const partnerCases = await partnerCasesOf();
@@ -233,21 +234,21 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
         const theirs = partnerCases.filter((c) => c.invoice_number === stream.state.invoice?.invoiceNumber);
         if (current.status === 'closed' && theirs.some((c) => !c.closed)) unsettled.push(`${stream.streamId}: closed here, open at the partner (${JSON.stringify(theirs)})`);
       }
-      if (unsettled.length > 0) return { left: unsettled.length, why: `${unsettled.length} cases not settled with the partner (${unsettled.slice(0, 2).join('; ')})` };
-      return { settled: { folded, partnerCases }, left: 0, why: '' };
+      if (unsettled.length > 0) return { stage: 1, left: unsettled.length, why: `${unsettled.length} cases not settled with the partner (${unsettled.slice(0, 2).join('; ')})` };
+      return { settled: { folded, partnerCases }, stage: 0, left: 0, why: '' };
     };
-    // Waits as long as what is left keeps shrinking (the partner stand-in works through a backlog of calls one at a
-    // time), and fails once it has not shrunk for NO_PROGRESS_MS, or after CONVERGE_MAX_MS in all.
-    let settled: { folded: Folded[]; partnerCases: Awaited<ReturnType<typeof partnerCasesOf>> } | undefined;
-    let least = Number.POSITIVE_INFINITY;
+    // Waits as long as what is left keeps shrinking, or moves on to a later stage (the partner stand-in works through
+    // a backlog of calls one at a time), and fails once it has not for NO_PROGRESS_MS, or after CONVERGE_MAX_MS in all.
+    let best = { stage: Number.POSITIVE_INFINITY, left: Number.POSITIVE_INFINITY };
     let progressAt = Date.now();
+    let settled: Converged;
     for (;;) {
-      const { settled: done, left, why } = await look();
+      const { settled: done, stage, left, why } = await look();
       if (done) {
         settled = done;
         break;
       }
-      if (left < least) [least, progressAt] = [left, Date.now()];
+      if (stage < best.stage || (stage === best.stage && left < best.left)) [best, progressAt] = [{ stage, left }, Date.now()];
       const stalled = Date.now() - progressAt > NO_PROGRESS_MS;
       if (stalled || Date.now() - started > CONVERGE_MAX_MS)
         throw new Error(`The read models and the partner did not converge (${stalled ? `no progress for ${NO_PROGRESS_MS / 1000} s` : `${CONVERGE_MAX_MS / 1000} s in all`}). Last look: ${why}`);

@@ -12,6 +12,7 @@ import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { DecisionRunner } from '../../infrastructure/event-sourcing/decision-runner';
 import { type CommandContext } from '../../shared/http/command-context';
 import { BankPaymentProcessor } from '../matching/bank-payment-processor';
+import { PayoutLookup } from './payout-lookup';
 
 @Injectable()
 export class PartnerPayouts {
@@ -19,6 +20,7 @@ export class PartnerPayouts {
     private readonly runner: DecisionRunner,
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     private readonly processor: BankPaymentProcessor,
+    private readonly lookup: PayoutLookup,
   ) {}
 
   /** Records payouts the partner announced (again and again: only the first sight counts); returns the new ones. */
@@ -47,19 +49,13 @@ export class PartnerPayouts {
    * before it had the other's write. Idempotent (a payment queued again for the same reason records nothing).
    */
   async sweep(context: CommandContext): Promise<void> {
-    const { rows } = await this.sql.query<{ company_id: string; payout_id: string; reference: string; amount_ore: string | number }>(
-      'SELECT company_id, payout_id, reference, amount_ore FROM rm_partner_payouts WHERE payment_id IS NULL ORDER BY company_id',
-    );
-    const byCompany = new Map<string, PayoutCandidate[]>();
-    for (const row of rows)
-      byCompany.set(row.company_id, [...(byCompany.get(row.company_id) ?? []), { payoutId: row.payout_id, reference: row.reference, amountOre: Number(row.amount_ore), settledBy: null }]);
-    for (const [companyId, payouts] of byCompany) await this.rematchWaiting(companyId, payouts, context);
+    for (const [companyId, payouts] of await this.lookup.unreceived()) await this.rematchWaiting(companyId, payouts, context);
   }
 
   /**
    * Offers the queued payments that carry one of these payouts' references to them again. The payouts go to
-   * the matching as they are, from their streams: the payouts' read model may not show them yet (it is only
-   * waited for a few seconds), and a payment that missed its payout now would wait for a person.
+   * the matching as given (`announce` takes them from their streams): the payouts' read model may not show them
+   * yet (it is only waited for a few seconds), and a payment that missed its payout now would wait for a person.
    */
   private async rematchWaiting(companyId: string, payouts: readonly PayoutCandidate[], context: CommandContext): Promise<void> {
     const references = new Set(payouts.map((p) => p.reference));
