@@ -60,7 +60,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
 
   const timer = setInterval(() => {
-    store.transaction(applyDue).catch((error: unknown) => app.log.error(error, 'Applying due lifecycle steps failed'));
+    store
+      .transaction((tx) => {
+        if (!applyDue(tx)) tx.unchanged();
+      })
+      .catch((error: unknown) => app.log.error(error, 'Applying due lifecycle steps failed'));
   }, tickMs);
   timer.unref();
 

@@ -60,6 +60,33 @@ describe('state on disk', () => {
     expect((await readdir(h.dataDir)).sort()).toEqual(['api-key', 'state.json']);
   });
 
+  it('writes the state for a read only when a lifecycle step was due, never for a plain read', async () => {
+    h = await startSandbox();
+    const file = join(h.dataDir, 'state.json');
+    // Every write renames a new file into place: its inode and modification time tell whether a request wrote.
+    const written = async (): Promise<string> => {
+      const { ino, mtimeNs } = await stat(file, { bigint: true });
+      return `${ino}:${mtimeNs}`;
+    };
+    const creditor = await createCreditor(h);
+    const id = await registerCase(h, creditor);
+    const registered = await written();
+    // The first step is due at once: the next read applies it, and that must be on disk.
+    expect((await getCase(h, id)).state).toBe('reminder');
+    const stepped = await written();
+    expect(stepped).not.toBe(registered);
+    expect(JSON.parse(await readFile(file, 'utf8')).cases[id].state).toBe('reminder');
+    // Nothing due any more: reads leave the file alone.
+    await getCase(h, id);
+    await h.call('GET', '/cases');
+    await h.call('GET', '/creditors');
+    expect(await written()).toBe(stepped);
+    // Twelve days on, the next step is due; the advance applies it and writes.
+    await advance(h, 12);
+    expect(await written()).not.toBe(stepped);
+    expect(JSON.parse(await readFile(file, 'utf8')).cases[id].state).toBe('debt_collection');
+  });
+
   it('generates the API key once into <dataDir>/api-key (0600) and reuses it', async () => {
     const dataDir = await newDir();
     const first = await createSandbox({ dataDir });

@@ -51,7 +51,11 @@ export interface PartnerConfig {
   webhookSecret: string;
   pollIntervalMs: number;
   reconcileIntervalMs: number;
+  /** How many partner calls of different invoices the outbox makes at once (AMILI_CONCURRENCY). */
+  concurrency?: number;
 }
+
+export const DEFAULT_PARTNER_CONCURRENCY = 4;
 
 /** Where the sandbox keeps its generated API key when it runs with the same DATA_DIR (see tools/amili-sandbox). */
 export function sandboxApiKeyFile(dataDir: string): string {
@@ -85,7 +89,15 @@ export function loadPartnerConfig(env: NodeJS.ProcessEnv, dataDir: string): Part
     webhookSecret: env.AMILI_WEBHOOK_SECRET || secretFile(join(dataDir, 'amili-webhook-secret'), true)!,
     pollIntervalMs: Number(env.AMILI_POLL_INTERVAL_MS ?? 3000),
     reconcileIntervalMs: Number(env.AMILI_RECONCILE_INTERVAL_MS ?? 60_000),
+    concurrency: concurrencyOf(env.AMILI_CONCURRENCY),
   };
+}
+
+function concurrencyOf(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_PARTNER_CONCURRENCY;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`AMILI_CONCURRENCY must be a whole number from 1 to 64, got "${value}"`);
+  return n;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

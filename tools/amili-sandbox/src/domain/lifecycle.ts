@@ -9,9 +9,9 @@ import { DAY_MS, epochDay } from '../dates';
 import { isSwedishIdentityNumber } from '../identity';
 import { formatSek } from '../money';
 import { type Tx } from '../state/store';
-import { type CaseRecord, type CaseState, type CaseStatus, type CostType } from '../state/types';
+import { type CaseRecord, type CaseState, type CaseStatus, type CostType, type SandboxState } from '../state/types';
 import { isClosed, settleInterest } from './ledger';
-import { payOutDue } from './payouts';
+import { isPayoutDue, payOutDue } from './payouts';
 import { feesOn } from './rules';
 
 /** Registration → first action on the next tick: due at once, applied by the next `applyDue`. */
@@ -45,29 +45,49 @@ export function scheduleFirstStep(record: CaseRecord, at: number): void {
   record.next = { state: record.firstAction, at: at + FIRST_STEP_DELAY_MS, remainingMs: null };
 }
 
-/** Applies every step due by `tx.now` to every open case, then makes the payouts due by then. */
-export function applyDue(tx: Tx): void {
+/**
+ * Applies every step due by `tx.now` to every open case, then makes the payouts due by then. Returns
+ * false, having changed nothing, when nothing was due.
+ */
+export function applyDue(tx: Tx): boolean {
+  if (!isAnythingDue(tx.state, tx.now)) return false;
   for (const record of Object.values(tx.state.cases)) {
     if (!isClosed(record) && advance(record, tx.now)) tx.touchCase(record);
   }
   payOutDue(tx);
+  return true;
+}
+
+/** Whether `applyDue` would change anything at `now` (a read: most requests find nothing due). */
+export function isAnythingDue(state: Readonly<SandboxState>, now: number): boolean {
+  for (const record of Object.values(state.cases)) if (!isClosed(record) && stepDue(record, now) !== null) return true;
+  return isPayoutDue(state, now);
+}
+
+type DueStep = { kind: 'respite_ended'; at: number } | { kind: 'next_state'; state: CaseState; at: number };
+
+/** The case's step due by `now`, if any: the end of its respite, or its next lifecycle state. */
+function stepDue(record: CaseRecord, now: number): DueStep | null {
+  if (record.status === 'respite' && record.respiteUntilDay !== null && record.respiteUntilDay * DAY_MS <= now) {
+    return { kind: 'respite_ended', at: record.respiteUntilDay * DAY_MS };
+  }
+  if (record.status === 'active' && record.next?.at != null && record.next.at <= now) return { kind: 'next_state', state: record.next.state, at: record.next.at };
+  return null;
 }
 
 function advance(record: CaseRecord, now: number): boolean {
   let changed = false;
-  for (;;) {
-    if (record.status === 'respite' && record.respiteUntilDay !== null && record.respiteUntilDay * DAY_MS <= now) {
-      const end = record.respiteUntilDay * DAY_MS;
+  for (let due = stepDue(record, now); due !== null; due = stepDue(record, now)) {
+    if (due.kind === 'respite_ended') {
       record.respiteUntilDay = null;
-      setStatus(record, 'active', end);
-      log(record, end, 'Anståndet har löpt ut');
-    } else if (record.status === 'active' && record.next?.at != null && record.next.at <= now) {
-      enterState(record, record.next.state, record.next.at);
+      setStatus(record, 'active', due.at);
+      log(record, due.at, 'Anståndet har löpt ut');
     } else {
-      return changed;
+      enterState(record, due.state, due.at);
     }
     changed = true;
   }
+  return changed;
 }
 
 /** The case reaches `state` at `at`: record it, charge the fees the law allows, schedule the next step. */

@@ -7,7 +7,7 @@
 import { epochDay } from '../dates';
 import { newId, payoutReferenceFor } from '../identity';
 import { type Tx } from '../state/store';
-import { type CaseRecord, type PaymentRecord, type PayoutRecord } from '../state/types';
+import { type CaseRecord, type PaymentRecord, type PayoutRecord, type SandboxState } from '../state/types';
 
 interface Pending {
   record: CaseRecord;
@@ -15,8 +15,8 @@ interface Pending {
 }
 
 /** Debtor payments no run has taken yet. */
-function pending(tx: Tx): Pending[] {
-  return Object.values(tx.state.cases).flatMap((record) =>
+function pending(state: Readonly<SandboxState>): Pending[] {
+  return Object.values(state.cases).flatMap((record) =>
     record.payments.filter((payment) => payment.origin === 'debtor' && payment.payout === undefined).map((payment) => ({ record, payment })),
   );
 }
@@ -28,16 +28,22 @@ function pending(tx: Tx): Pending[] {
 export function payOutDue(tx: Tx): PayoutRecord[] {
   const today = epochDay(tx.now);
   const byDay = new Map<number, Pending[]>();
-  for (const entry of pending(tx)) {
+  for (const entry of pending(tx.state)) {
     const day = epochDay(entry.payment.at) + 1;
     if (day <= today) byDay.set(day, [...(byDay.get(day) ?? []), entry]);
   }
   return [...byDay.entries()].sort(([a], [b]) => a - b).flatMap(([day, entries]) => payOut(tx, entries, day));
 }
 
+/** Whether an automatic run is due at `now` (the check `payOutDue` makes, without changing anything). */
+export function isPayoutDue(state: Readonly<SandboxState>, now: number): boolean {
+  const today = epochDay(now);
+  return pending(state).some((entry) => epochDay(entry.payment.at) + 1 <= today);
+}
+
 /** A run on demand: everything not yet paid out, dated today. */
 export function runPayouts(tx: Tx): PayoutRecord[] {
-  return payOut(tx, pending(tx), epochDay(tx.now));
+  return payOut(tx, pending(tx.state), epochDay(tx.now));
 }
 
 function payOut(tx: Tx, entries: Pending[], payoutDay: number): PayoutRecord[] {

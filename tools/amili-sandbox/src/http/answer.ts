@@ -24,7 +24,8 @@ export async function respond(store: StateStore, request: FastifyRequest, reply:
   let replayed = false;
   let createdCases: string[] = [];
   const answer = await store.transaction((tx) => {
-    applyDue(tx);
+    // A GET only reads: with no lifecycle step due, its transaction changes nothing and needs no write.
+    if (!applyDue(tx) && request.method === 'GET') tx.unchanged();
     // Cases the due lifecycle steps touched are not this call's doing; only what `work` registers is.
     const createdBefore = tx.createdCases.length;
     const answered = (fresh: Answer): Answer => {

@@ -263,8 +263,8 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
     let registeredAfterEnd = 0;
     for (const stream of folded) {
       const invoiceNumber = stream.state.invoice!.invoiceNumber;
-      // Registered while open, or registered at the partner while the user closed it here (the answer then
-      // recorded on the ended case, and the partner's case cancelled).
+      // Registered while open, or registered at the partner while the case ended here (the user closed it, or a
+      // payment settled it: the answer then recorded on the ended case, and the partner's case closed too).
       const registrations = stream.events.filter((e) => e.type === 'ReminderCaseRegistered' || e.type === 'ReminderCaseRegisteredAfterEnd');
       const registered = registrations.map((e) => e.data.partnerCaseId as string);
       if (registered.length > 0) registeredInvoices += 1;
@@ -273,7 +273,9 @@ export async function verifyAfterCrashes(system: System, databaseUrl: string, lo
       expect({ invoiceNumber, registered: registered.length <= 1, atThePartner }).toEqual({ invoiceNumber, registered: true, atThePartner: registered });
       if (registrations[0]?.type === 'ReminderCaseRegisteredAfterEnd') {
         registeredAfterEnd += 1;
-        expect({ invoiceNumber, ours: stream.state.currentCase?.status, theirs: partnerCases.find((c) => c._id === registered[0])!.closed }).toEqual({ invoiceNumber, ours: 'closed', theirs: true });
+        const ours = stream.state.currentCase?.status;
+        const theirs = partnerCases.find((c) => c._id === registered[0])!.closed;
+        expect({ invoiceNumber, ours: ours === 'closed' || ours === 'paid' ? 'ended' : ours, theirs }).toEqual({ invoiceNumber, ours: 'ended', theirs: true });
       }
     }
     expect([...casesByInvoice.keys()].filter((n) => !folded.some((s) => s.state.invoice?.invoiceNumber === n))).toEqual([]);
@@ -346,7 +348,7 @@ export function describeRun(load: LoadResult, check: CheckResult, durationMs: nu
     `load: ${(durationMs / 1000).toFixed(0)} s, ${load.kills} kill -9 (back after ${restarts})`,
     `acknowledged: ${load.acknowledged.length} (upsert ${count('upsert')}, send ${count('send')}, close ${count('close')}, payment ${count('payment')}); refused ${load.refused}; answer lost in a crash ${load.unknown}`,
     `log: ${check.events} events in ${check.streams} invoice streams; every acknowledged command found`,
-    `partner: ${check.partnerCases} cases for ${check.registeredInvoices} registered invoices (one each; ${check.registeredAfterEnd} of them answered after the user closed the case); ${check.registrationCalls} registration calls, ${check.replayedCalls} partner calls absorbed as replays of their idempotency key`,
+    `partner: ${check.partnerCases} cases for ${check.registeredInvoices} registered invoices (one each; ${check.registeredAfterEnd} of them answered after the case had ended here); ${check.registrationCalls} registration calls, ${check.replayedCalls} partner calls absorbed as replays of their idempotency key`,
     `converged (read models = fold of the log, partner = our cases) ${(check.convergedAfterMs / 1000).toFixed(1)} s after the load`,
   ].join('\n');
 }

@@ -1,5 +1,7 @@
 /**
- * Executes the partner jobs queued by the outbox projection, oldest first and one at a time per case.
+ * Executes the partner jobs queued by the outbox projection, oldest first and one at a time per invoice;
+ * jobs of different invoices run side by side (AMILI_CONCURRENCY, default 4), since each one mostly waits
+ * for the partner's answer.
  * Transient failures are retried with growing, jittered delays until the partner answers; a refusal is
  * recorded on the case (status `rejected` with the partner's reason) or, for a stop or a report on a
  * case the partner has already closed, taken as done. Calls carry the job id as idempotency key, so a
@@ -9,6 +11,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { AmiliAdapter, PartnerRefusedError, isAlreadyClosed } from '@pm/amili-adapter';
 import { companyDecider, isDomainError, streams } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
+import { APP_CONFIG, type AppConfig, DEFAULT_PARTNER_CONCURRENCY } from '../../config/app-config';
 import { CompanyDirectory } from '../../companies';
 import { DecisionRunner } from '../../infrastructure/event-sourcing/decision-runner';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
@@ -31,9 +34,12 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private stopped = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** Creditor lookups in flight per company: concurrent jobs of one company link its creditor once. */
+  private readonly creditorLookups = new Map<string, Promise<string>>();
 
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly partner: AmiliAdapter,
     private readonly runner: DecisionRunner,
     private readonly receivables: ReceivableCommands,
@@ -60,14 +66,29 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   async drain(): Promise<number> {
     let ran = 0;
     if (!(await this.leases.acquire(OUTBOX_LEASE))) return ran;
+    const concurrency = this.config.partner?.concurrency ?? DEFAULT_PARTNER_CONCURRENCY;
     for (;;) {
-      const due = await this.claimDue(20);
+      // At most one job per invoice is due at a time (claimDue), so the jobs of one batch may run side by side.
+      const due = await this.claimDue(Math.max(20, concurrency * 4));
       if (due.length === 0) return ran;
-      for (const queued of due) {
-        if (this.stopped || !this.leases.holds(OUTBOX_LEASE)) return ran;
-        await this.execute(queued);
-        ran++;
-      }
+      let next = 0;
+      let halted = false;
+      const lane = async (): Promise<void> => {
+        while (next < due.length) {
+          if (this.stopped || !this.leases.holds(OUTBOX_LEASE)) {
+            halted = true;
+            return;
+          }
+          const queued = due[next++]!;
+          await this.execute(queued);
+          ran++;
+        }
+      };
+      // Every lane ends before a failure is passed on: a new drain must never overlap jobs still running.
+      const lanes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, due.length) }, lane));
+      const failed = lanes.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (halted) return ran;
     }
   }
 
@@ -190,8 +211,16 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  /** The company's creditor id at the partner, created or linked on first use. */
-  private async creditorFor(companyId: string, context: CommandContext): Promise<string> {
+  /** The company's creditor id at the partner, created or linked on first use (once, however many jobs ask). */
+  private creditorFor(companyId: string, context: CommandContext): Promise<string> {
+    const inFlight = this.creditorLookups.get(companyId);
+    if (inFlight) return inFlight;
+    const lookup = this.lookUpCreditor(companyId, context).finally(() => this.creditorLookups.delete(companyId));
+    this.creditorLookups.set(companyId, lookup);
+    return lookup;
+  }
+
+  private async lookUpCreditor(companyId: string, context: CommandContext): Promise<string> {
     const company = await this.companies.state(companyId);
     if (company.status !== 'registered') throw new Error(`Company ${companyId} is not registered`);
     if (company.partnerCreditorId) return company.partnerCreditorId;
