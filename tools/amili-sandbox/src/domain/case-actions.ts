@@ -24,6 +24,12 @@ export interface Outcome {
   messages: string[];
 }
 
+/** Brings the interest up to now: kept even when the action is then refused, which the case's readers do not see. */
+function settleInterestOf(tx: Tx, record: CaseRecord): void {
+  settleInterest(record, tx.now);
+  tx.changedUnversioned(record);
+}
+
 function assertOpen(record: CaseRecord): void {
   if (isClosed(record)) throw new CaseConflict(`Case ${record.id} is closed (${record.status}).`);
 }
@@ -31,7 +37,7 @@ function assertOpen(record: CaseRecord): void {
 /** The debtor pays the partner: costs first, then interest, then capital (avräkningsordning). */
 export function payByDebtor(tx: Tx, record: CaseRecord, amountOre: number): PaymentRecord {
   assertOpen(record);
-  settleInterest(record, tx.now);
+  settleInterestOf(tx, record);
   const owed = balances(record, tx.now);
   if (amountOre > owed.totalRemainingOre) {
     throw new CaseConflict(`The payment ${formatSek(amountOre)} exceeds what remains (${formatSek(owed.totalRemainingOre)}).`);
@@ -59,7 +65,7 @@ export function payByDebtor(tx: Tx, record: CaseRecord, amountOre: number): Paym
  */
 export function payToCreditor(tx: Tx, record: CaseRecord, amountOre: number, paymentDay: number, reference: string | null): Outcome {
   assertOpen(record);
-  settleInterest(record, tx.now);
+  settleInterestOf(tx, record);
   const messages: string[] = [];
   const capitalOre = Math.min(amountOre, record.capitalRemainingOre);
   if (amountOre > capitalOre) {
@@ -79,7 +85,7 @@ export function payToCreditor(tx: Tx, record: CaseRecord, amountOre: number, pay
 /** The creditor credits the claim: all of it, whatever `amountOre` says (a differing amount is remarked on). */
 export function credit(tx: Tx, record: CaseRecord, amountOre: number | null): Outcome {
   assertOpen(record);
-  settleInterest(record, tx.now);
+  settleInterestOf(tx, record);
   const remaining = record.capitalRemainingOre;
   const messages =
     amountOre !== null && amountOre !== remaining

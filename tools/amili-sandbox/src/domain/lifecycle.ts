@@ -11,7 +11,7 @@ import { formatSek } from '../money';
 import { type Tx } from '../state/store';
 import { type CaseRecord, type CaseState, type CaseStatus, type CostType, type SandboxState } from '../state/types';
 import { isClosed, settleInterest } from './ledger';
-import { isPayoutDue, payOutDue } from './payouts';
+import { nextPayoutRunAt, payOutDue } from './payouts';
 import { feesOn } from './rules';
 
 /** Registration → first action on the next tick: due at once, applied by the next `applyDue`. */
@@ -50,18 +50,30 @@ export function scheduleFirstStep(record: CaseRecord, at: number): void {
  * false, having changed nothing, when nothing was due.
  */
 export function applyDue(tx: Tx): boolean {
-  if (!isAnythingDue(tx.state, tx.now)) return false;
+  if (tx.now < tx.remember(NEXT_DUE, () => nextDueAt(tx.state))) return false;
   for (const record of Object.values(tx.state.cases)) {
     if (!isClosed(record) && advance(record, tx.now)) tx.touchCase(record);
   }
   payOutDue(tx);
+  tx.forget(NEXT_DUE);
   return true;
 }
 
-/** Whether `applyDue` would change anything at `now` (a read: most requests find nothing due). */
-export function isAnythingDue(state: Readonly<SandboxState>, now: number): boolean {
-  for (const record of Object.values(state.cases)) if (!isClosed(record) && stepDue(record, now) !== null) return true;
-  return isPayoutDue(state, now);
+const NEXT_DUE = 'lifecycle:next-due-at';
+
+/**
+ * The first moment at which `applyDue` has something to do: a step or a respite's end of an open case, or
+ * an automatic payout run (Infinity if none). Kept between requests while the state stays the same, so
+ * most requests find nothing due without looking at every case.
+ */
+export function nextDueAt(state: Readonly<SandboxState>): number {
+  let next = Infinity;
+  for (const record of Object.values(state.cases)) {
+    if (isClosed(record)) continue;
+    const due = stepDue(record, Infinity);
+    if (due !== null && due.at < next) next = due.at;
+  }
+  return Math.min(next, nextPayoutRunAt(state));
 }
 
 type DueStep = { kind: 'respite_ended'; at: number } | { kind: 'next_state'; state: CaseState; at: number };

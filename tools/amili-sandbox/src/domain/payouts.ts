@@ -4,7 +4,7 @@
  * run after it was made: the automatic one at the next midnight (UTC, the sandbox calendar), or an
  * earlier one on demand. A run makes one payout per creditor that has something to pay.
  */
-import { epochDay } from '../dates';
+import { DAY_MS, epochDay } from '../dates';
 import { newId, payoutReferenceFor } from '../identity';
 import { type Tx } from '../state/store';
 import { type CaseRecord, type PaymentRecord, type PayoutRecord, type SandboxState } from '../state/types';
@@ -35,10 +35,15 @@ export function payOutDue(tx: Tx): PayoutRecord[] {
   return [...byDay.entries()].sort(([a], [b]) => a - b).flatMap(([day, entries]) => payOut(tx, entries, day));
 }
 
-/** Whether an automatic run is due at `now` (the check `payOutDue` makes, without changing anything). */
-export function isPayoutDue(state: Readonly<SandboxState>, now: number): boolean {
-  const today = epochDay(now);
-  return pending(state).some((entry) => epochDay(entry.payment.at) + 1 <= today);
+/** When the next automatic run has something to pay out: the midnight after the oldest payment not yet taken. */
+export function nextPayoutRunAt(state: Readonly<SandboxState>): number {
+  let next = Infinity;
+  for (const record of Object.values(state.cases)) {
+    for (const payment of record.payments) {
+      if (payment.origin === 'debtor' && payment.payout === undefined) next = Math.min(next, (epochDay(payment.at) + 1) * DAY_MS);
+    }
+  }
+  return next;
 }
 
 /** A run on demand: everything not yet paid out, dated today. */
@@ -56,7 +61,10 @@ function payOut(tx: Tx, entries: Pending[], payoutDay: number): PayoutRecord[] {
     for (const entry of own) {
       const { capitalOre, interestOre } = entry.payment.allocation;
       if (capitalOre + interestOre > 0) owed.push(entry);
-      else entry.payment.payout = null; // fees only: nothing for the creditor, and no item of 0 kr
+      else {
+        entry.payment.payout = null; // fees only: nothing for the creditor, and no item of 0 kr
+        tx.changedUnversioned(entry.record);
+      }
     }
     if (owed.length === 0) continue;
     tx.state.payoutSequence += 1;
@@ -76,7 +84,11 @@ function payOut(tx: Tx, entries: Pending[], payoutDay: number): PayoutRecord[] {
         interestOre: payment.allocation.interestOre,
       })),
     };
-    for (const { payment } of owed) payment.payout = payout.id;
+    // Which payout took a payment is not part of the case as the API shows it: its version stays.
+    for (const { record, payment } of owed) {
+      payment.payout = payout.id;
+      tx.changedUnversioned(record);
+    }
     tx.state.payouts[payout.id] = payout;
     payouts.push(payout);
   }

@@ -33,9 +33,9 @@ export async function respond(store: StateStore, request: FastifyRequest, reply:
       return fresh;
     };
     if (key === undefined) return answered(run(work, tx));
-    pruneIdempotency(tx);
+    pruneIdempotency(store, tx);
     const earlier = tx.state.idempotency[key];
-    if (earlier) {
+    if (earlier && earlier.at + IDEMPOTENCY_TTL_MS > tx.now) {
       replayed = true;
       return { statusCode: earlier.statusCode, body: earlier.body };
     }
@@ -66,7 +66,15 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   return key;
 }
 
-function pruneIdempotency(tx: Tx): void {
+/** When each store last dropped its expired idempotency records (sandbox time). */
+const lastPruned = new WeakMap<StateStore, number>();
+const PRUNE_EVERY_MS = 60_000;
+
+/** Drops expired records, at most once a sandbox minute (a lookup ignores an expired one meanwhile). */
+function pruneIdempotency(store: StateStore, tx: Tx): void {
+  const last = lastPruned.get(store);
+  if (last !== undefined && tx.now - last < PRUNE_EVERY_MS && tx.now >= last) return;
+  lastPruned.set(store, tx.now);
   for (const [key, record] of Object.entries(tx.state.idempotency)) {
     if (record.at + IDEMPOTENCY_TTL_MS <= tx.now) delete tx.state.idempotency[key];
   }

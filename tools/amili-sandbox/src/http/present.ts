@@ -1,9 +1,9 @@
 /** Internal records → the partner's wire representation (RFC 1123 dates, decimal SEK). */
-import { dayToRfc1123, toRfc1123, toSecond } from '../dates';
+import { dayToRfc1123, epochDay, toRfc1123, toSecond } from '../dates';
 import { balances, isClosed } from '../domain/ledger';
 import { payoutAmountOre } from '../domain/payouts';
 import { oreToSek } from '../money';
-import { etagOf } from '../state/store';
+import { etagOf, quietChangesOf } from '../state/store';
 import { type CaseRecord, type CreditorRecord, type PayoutRecord, type RegistrationRecord, type ResourceMeta } from '../state/types';
 
 export type Resource = Record<string, unknown> & { _id: string; _updated: string };
@@ -35,7 +35,24 @@ export function presentRegistration(registration: RegistrationRecord): Resource 
   return { ...meta(registration), creditor: registration.creditor, ...presentRegistrationAnswer(registration) };
 }
 
+/** Cases as last presented: a list presents every case, and most have not changed since the last one. */
+const presentedCases = new WeakMap<CaseRecord, { version: number; quietChanges: number; day: number; resource: Resource }>();
+
+/**
+ * The case as the API shows it. It depends on the day (the interest accrued by then), so it is kept per
+ * version and day; callers must not change what they get.
+ */
 export function presentCase(record: CaseRecord, now: number): Resource {
+  const day = epochDay(now);
+  const quiet = quietChangesOf(record);
+  const kept = presentedCases.get(record);
+  if (kept && kept.version === record.version && kept.quietChanges === quiet && kept.day === day) return kept.resource;
+  const resource = presentCaseAt(record, now);
+  presentedCases.set(record, { version: record.version, quietChanges: quiet, day, resource });
+  return resource;
+}
+
+function presentCaseAt(record: CaseRecord, now: number): Resource {
   const owed = balances(record, now);
   return {
     ...meta(record),

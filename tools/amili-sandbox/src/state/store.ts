@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { StateSerialiser } from './serialiser';
 import { emptyState, STATE_SCHEMA, type CaseRecord, type ResourceMeta, type SandboxState } from './types';
 
 /** One transaction's view: the state, the sandbox time, and which cases it changed. */
@@ -17,6 +18,8 @@ export class Tx {
   readonly changedCases = new Set<string>();
   /** The cases this transaction registered (for the call log). */
   readonly createdCases: string[] = [];
+  /** Records changed without a new version (see `changedUnversioned`). */
+  readonly unversioned = new Set<object>();
   /** Set by `unchanged()`: the transaction read and changed nothing, so it needs no write. */
   changedNothing = false;
 
@@ -24,7 +27,24 @@ export class Tx {
     readonly state: SandboxState,
     /** Sandbox time; moves forward when the transaction advances the clock. */
     public now: number,
+    private readonly memos: Map<string, unknown> = new Map(),
   ) {}
+
+  /**
+   * A value derived from the state, computed once and kept while the state stays the same: the store forgets
+   * it after every transaction that may have changed something. A transaction that changes the state and then
+   * asks again must `forget` it first.
+   */
+  remember<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
+
+  forget(key: string): void {
+    this.memos.delete(key);
+  }
 
   /** Records an update: a new version (so a new `_etag`) and `_updated` = now. */
   touch(record: ResourceMeta): void {
@@ -38,6 +58,15 @@ export class Tx {
   }
 
   /**
+   * Records a change to a stored record that its readers do not see, so it keeps its version and `_etag`
+   * (a case's payment taken by a payout run): without this the save would keep the record's earlier JSON.
+   */
+  changedUnversioned(record: object): void {
+    this.unversioned.add(record);
+    quietChanges.set(record, quietChangesOf(record) + 1);
+  }
+
+  /**
    * Declares that this transaction changes nothing (a read with no lifecycle step due): a group made only
    * of such transactions is not written, which spares serialising the whole state for every read.
    */
@@ -47,6 +76,13 @@ export class Tx {
 }
 
 /** Told of each committed transaction after its group's write; `tx.state` is the state as saved then. */
+/** How often each record changed without a new version: with the version, what a cache of it must check. */
+const quietChanges = new WeakMap<object, number>();
+
+export function quietChangesOf(record: object): number {
+  return quietChanges.get(record) ?? 0;
+}
+
 export type CommitListener = (tx: Tx) => void;
 
 export function etagOf(record: ResourceMeta): string {
@@ -69,6 +105,9 @@ export class StateStore {
   private queue: Queued[] = [];
   private committing?: Promise<void>;
   private readonly listeners: CommitListener[] = [];
+  private readonly serialiser = new StateSerialiser();
+  /** Values derived from the current state (`Tx.remember`). */
+  private readonly memos = new Map<string, unknown>();
 
   private constructor(
     readonly file: string,
@@ -145,12 +184,14 @@ export class StateStore {
       let applied: Applied[] = [];
       try {
         applied = this.applyAll(group);
-        const json = applied.every(({ tx }) => tx.changedNothing) ? this.saved : serialise(this.current);
+        for (const { tx } of applied) for (const record of tx.unversioned) this.serialiser.forget(record);
+        const json = applied.every(({ tx }) => tx.changedNothing) ? this.saved : this.serialiser.serialise(this.current);
         if (json !== this.saved) {
           await writeAtomically(this.file, json);
           this.saved = json;
         }
       } catch (error) {
+        this.memos.clear();
         this.current = JSON.parse(this.saved) as SandboxState;
         for (const { queued } of applied) queued.reject(error);
         continue;
@@ -174,11 +215,13 @@ export class StateStore {
   private applyAll(group: Queued[]): Applied[] {
     let applied: Applied[] = [];
     for (const queued of group) {
-      const tx = new Tx(this.current, this.now());
+      const tx = new Tx(this.current, this.now(), this.memos);
       try {
         applied.push({ queued, tx, result: queued.work(tx) });
+        if (!tx.changedNothing) this.memos.clear();
       } catch (error) {
         queued.reject(error);
+        this.memos.clear();
         this.current = JSON.parse(this.saved) as SandboxState;
         applied = this.applyAll(applied.map((a) => a.queued));
       }
@@ -187,8 +230,7 @@ export class StateStore {
   }
 }
 
-// Written after every change, whole: without indentation it is a quarter smaller and quicker to write (the
-// sandbox's state grows with every case; a journal of changes would be the next step).
+// Without indentation: a quarter smaller and quicker to write. (Between saves, StateSerialiser does this.)
 function serialise(state: SandboxState): string {
   return JSON.stringify(state);
 }

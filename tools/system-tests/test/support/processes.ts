@@ -161,6 +161,8 @@ export async function startSystem(options: { databaseUrl?: string; apiEnv?: Reco
     SANDBOX_TICK_MS: '200',
     SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${apiPort}/api/partner/notifications`,
     SANDBOX_WEBHOOK_SECRET: webhookSecret,
+    // Every save checked against a plain JSON.stringify: a record changed without a new version fails loudly.
+    SANDBOX_VERIFY_SAVES: '1',
     ...options.sandboxEnv,
   }, `http://127.0.0.1:${sandboxPort}`).start();
   const sandboxKey = readFileSync(join(dataDir, 'amili-sandbox', 'api-key'), 'utf8').trim();
