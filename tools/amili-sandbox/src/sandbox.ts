@@ -83,7 +83,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       closed ??= (async () => {
         clearInterval(timer);
         await app.close();
-        await store.idle();
+        await store.close();
         dispatcher.close();
       })();
       return closed;

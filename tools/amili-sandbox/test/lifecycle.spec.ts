@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { loadState } from '../src/state/store';
 import { advance, createCreditor, DAY_MS, epochDay, expectedInterestOre, getCase, registerCase, registrationBody, startSandbox, type Harness } from './helpers';
 
 /** 4.0 % reference rate (the latest in the table, used for later dates) + 8 percentage points. */
@@ -211,8 +210,8 @@ describe('the lifecycle on the sandbox clock', () => {
     const creditor = await createCreditor(h);
     const id = await registerCase(h, creditor);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const state = JSON.parse(await readFile(join(h.dataDir, 'state.json'), 'utf8'));
-    expect(state.cases[id].state).toBe('reminder');
+    const { state } = await loadState(h.dataDir);
+    expect(state.cases[id]!.state).toBe('reminder');
   });
 
   it('GET /_sandbox/clock shows the advanced clock', async () => {

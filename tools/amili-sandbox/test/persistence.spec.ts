@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSandbox, defaultSandboxDataDir, sandboxApiKeyFile } from '../src';
+import { loadState } from '../src/state/store';
 import { advance, createCreditor, creditorBody, DAY_MS, getCase, orgNumber, registerCase, startSandbox, tempDir, type Harness } from './helpers';
 
 describe('state on disk', () => {
@@ -50,41 +51,38 @@ describe('state on disk', () => {
     const stems = Array.from({ length: 25 }, (_, i) => String(556_000_100 + i * 7));
     const answers = await Promise.all(stems.map((stem) => h!.call('POST', '/creditors', creditorBody({ organization_number: orgNumber(stem) }))));
     expect(answers.every((a) => a.status === 201)).toBe(true);
-    const state = JSON.parse(await readFile(join(h.dataDir, 'state.json'), 'utf8'));
+    const { state } = await loadState(h.dataDir);
     expect(Object.keys(state.creditors)).toHaveLength(25);
     // The same organisation number from many requests at once is still one creditor.
     const same = await Promise.all(Array.from({ length: 10 }, () => h!.call('POST', '/creditors', creditorBody())));
     expect(same.filter((a) => a.status === 201)).toHaveLength(1);
     expect(new Set(same.map((a) => a.body._id)).size).toBe(1);
-    // Every write went through a temporary file that was renamed into place.
-    expect((await readdir(h.dataDir)).sort()).toEqual(['api-key', 'state.json']);
+    // The snapshot and its journal, and no temporary file left behind.
+    expect((await readdir(h.dataDir)).sort()).toEqual(['api-key', 'state.journal', 'state.json']);
   });
 
   it('writes the state for a read only when a lifecycle step was due, never for a plain read', async () => {
     h = await startSandbox();
-    const file = join(h.dataDir, 'state.json');
-    // Every write renames a new file into place: its inode and modification time tell whether a request wrote.
-    const written = async (): Promise<string> => {
-      const { ino, mtimeNs } = await stat(file, { bigint: true });
-      return `${ino}:${mtimeNs}`;
-    };
+    const dataDir = h.dataDir;
+    // Every save appends a line to the journal: its size tells whether a request wrote.
+    const written = async (): Promise<number> => (await stat(join(dataDir, 'state.journal'))).size;
     const creditor = await createCreditor(h);
     const id = await registerCase(h, creditor);
     const registered = await written();
     // The first step is due at once: the next read applies it, and that must be on disk.
     expect((await getCase(h, id)).state).toBe('reminder');
     const stepped = await written();
-    expect(stepped).not.toBe(registered);
-    expect(JSON.parse(await readFile(file, 'utf8')).cases[id].state).toBe('reminder');
-    // Nothing due any more: reads leave the file alone.
+    expect(stepped).toBeGreaterThan(registered);
+    expect((await loadState(dataDir)).state.cases[id]!.state).toBe('reminder');
+    // Nothing due any more: reads leave the journal alone.
     await getCase(h, id);
     await h.call('GET', '/cases');
     await h.call('GET', '/creditors');
     expect(await written()).toBe(stepped);
     // Twelve days on, the next step is due; the advance applies it and writes.
     await advance(h, 12);
-    expect(await written()).not.toBe(stepped);
-    expect(JSON.parse(await readFile(file, 'utf8')).cases[id].state).toBe('debt_collection');
+    expect(await written()).toBeGreaterThan(stepped);
+    expect((await loadState(dataDir)).state.cases[id]!.state).toBe('debt_collection');
   });
 
   it('generates the API key once into <dataDir>/api-key (0600) and reuses it', async () => {

@@ -1,5 +1,6 @@
-/** The state's JSON, reusing each unchanged record's: always what JSON.stringify writes, or a loud error. */
+/** What changed since the last save, record by record: always what JSON.stringify of the state holds, or a loud error. */
 import { StateSerialiser } from '../src/state/serialiser';
+import { countQuietChange } from '../src/state/quiet-changes';
 import { emptyState, type CaseRecord, type SandboxState } from '../src/state/types';
 
 const withCases = (n: number): SandboxState => {
@@ -8,33 +9,57 @@ const withCases = (n: number): SandboxState => {
   state.idempotency['k'] = { at: 1, statusCode: 201, body: { _id: 'c_0' } };
   return state;
 };
+const kase = (state: SandboxState, id: string) => state.cases[id] as unknown as { invoiceNumber: string; version: number };
 
 describe('StateSerialiser', () => {
-  it('writes what JSON.stringify writes, and follows versioned and declared changes between saves', () => {
+  it('journals only what changed (versioned, declared, new, removed, replaced, top-level), and its snapshot is the state', () => {
     const state = withCases(50);
     const serialiser = new StateSerialiser(false);
-    expect(serialiser.serialise(state)).toBe(JSON.stringify(state));
-    // A versioned change, a declared unversioned one, a new record, a removed one, a replaced answer.
-    const touched = state.cases['c_3'] as unknown as { invoiceNumber: string; version: number };
-    touched.invoiceNumber = 'changed';
-    touched.version++;
-    const quiet = state.cases['c_4'] as unknown as { invoiceNumber: string };
-    quiet.invoiceNumber = 'quietly';
-    serialiser.forget(quiet);
+    serialiser.reset(state);
+    expect(serialiser.snapshot(Object.keys(state))).toBe(JSON.stringify(state));
+    expect(serialiser.delta(state).json).toBeNull();
+
+    kase(state, 'c_3').invoiceNumber = 'changed';
+    kase(state, 'c_3').version++;
+    kase(state, 'c_4').invoiceNumber = 'quietly';
+    countQuietChange(state.cases['c_4']!);
     state.cases['c_new'] = { id: 'c_new', version: 1 } as unknown as CaseRecord;
     delete state.cases['c_7'];
     state.idempotency['k'] = { at: 2, statusCode: 409, body: {} };
     state.ocrSequence = 12;
-    expect(serialiser.serialise(state)).toBe(JSON.stringify(state));
+    const delta = serialiser.delta(state);
+    const line = JSON.parse(`{${delta.json!}}`);
+    expect(Object.keys(line.set.cases).sort()).toEqual(['c_3', 'c_4', 'c_new']);
+    expect(line.set.idempotency).toEqual({ k: { at: 2, statusCode: 409, body: {} } });
+    expect(line.del).toEqual({ cases: ['c_7'] });
+    expect(line.top).toEqual({ ocrSequence: 12 });
+    // Not saved until committed: asking again gives the same changes.
+    expect(serialiser.delta(state).json).toBe(delta.json);
+    delta.commit();
+    expect(serialiser.delta(state).json).toBeNull();
+    expect(serialiser.snapshot(Object.keys(state))).toBe(JSON.stringify(state));
+  });
+
+  it('restores the saved state, leaving out what was changed since', () => {
+    const state = withCases(3);
+    const serialiser = new StateSerialiser(false);
+    serialiser.reset(state);
+    kase(state, 'c_1').version = 9;
+    state.ocrSequence = 5;
+    const restored = serialiser.restore();
+    expect(restored.ocrSequence).toBe(0);
+    expect((restored.cases['c_1'] as unknown as { version: number }).version).toBe(1);
+    expect(restored.cases['c_1']).not.toBe(state.cases['c_1']);
   });
 
   it('with verification, names a record changed without a new version instead of saving it stale', () => {
     const state = withCases(5);
     const serialiser = new StateSerialiser(true);
-    serialiser.serialise(state);
-    (state.cases['c_2'] as unknown as { invoiceNumber: string }).invoiceNumber = 'unversioned';
-    expect(() => serialiser.serialise(state)).toThrow(/cases record c_2 changed without a new version/);
-    // Having said so, it starts afresh: the next save is right again.
-    expect(serialiser.serialise(state)).toBe(JSON.stringify(state));
+    serialiser.reset(state);
+    kase(state, 'c_2').invoiceNumber = 'unversioned';
+    state.ocrSequence = 1;
+    const delta = serialiser.delta(state);
+    expect(delta.json).not.toContain('unversioned');
+    expect(() => delta.commit()).toThrow(/cases record c_2 changed without a new version/);
   });
 });

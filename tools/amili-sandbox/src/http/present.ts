@@ -3,7 +3,8 @@ import { dayToRfc1123, epochDay, toRfc1123, toSecond } from '../dates';
 import { balances, isClosed } from '../domain/ledger';
 import { payoutAmountOre } from '../domain/payouts';
 import { oreToSek } from '../money';
-import { etagOf, quietChangesOf } from '../state/store';
+import { quietChangesOf } from '../state/quiet-changes';
+import { etagOf } from '../state/store';
 import { type CaseRecord, type CreditorRecord, type PayoutRecord, type RegistrationRecord, type ResourceMeta } from '../state/types';
 
 export type Resource = Record<string, unknown> & { _id: string; _updated: string };

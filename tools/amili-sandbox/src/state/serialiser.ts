@@ -1,74 +1,136 @@
 /**
- * Writes the state as `JSON.stringify` would, but reuses each record's JSON while the record is unchanged:
- * the state is saved whole after every group of changes, and with thousands of cases stringifying all of
- * them each time (~50 ms for 6 MB) was most of the sandbox's work. A record counts as unchanged while it is
- * the same object with the same `version`; so every change to a record must bump its version (`Tx.touch`,
- * which its `_etag` needs anyway) or be declared (`Tx.changedUnversioned`, for what readers do not see), and
- * records without a version (idempotency answers, actions) are never changed once stored, only replaced.
+ * What the state looked like at its last save, record by record, and what changed since. The store writes the
+ * changes of each group of transactions as one line of a journal (a few kB) instead of the whole state (6 MB
+ * after a few minutes of load: ~50 ms to stringify and ~20 ms to encode, for every write, was most of the
+ * sandbox's work), and now and then the whole state as a snapshot.
+ *
+ * A record counts as unchanged while it is the same object with the same `version` and the same count of
+ * changes declared without one (`Tx.changedUnversioned`); so every change to a record must bump its version
+ * (`Tx.touch`, which its `_etag` needs anyway) or be declared, and records without a version (idempotency
+ * answers, actions) are never changed once stored, only replaced or removed. The top-level values (clock,
+ * sequences, faults, webhook) are small and compared as JSON.
  *
  * With `verify` (SANDBOX_VERIFY_SAVES=1, set by the sandbox's and the system tests), every save is checked
- * against a plain `JSON.stringify` and a mismatch throws, naming the record that changed unversioned.
+ * against a plain `JSON.stringify` of the state and a mismatch throws, naming the record changed unversioned.
  */
+import { quietChangesOf } from './quiet-changes';
 import { type SandboxState } from './types';
 
-/** The collections of records, keyed by id, whose JSON is kept between saves. */
+/** The collections of records, keyed by id, that are saved record by record. */
 const RECORD_COLLECTIONS: ReadonlySet<string> = new Set(['creditors', 'registrations', 'cases', 'payouts', 'actions', 'idempotency']);
 
-interface Cached {
+interface SavedRecord {
+  record: object;
   version: unknown;
+  quiet: number;
   json: string;
 }
 
+/** The changes of one save, as JSON text: the body of a journal line. */
+export interface Delta {
+  /** `"top":{…},"set":{…},"del":{…}`, or null when nothing changed. */
+  json: string | null;
+  /** Makes the delta's state the saved one (call once it is on disk). */
+  commit(): void;
+}
+
 export class StateSerialiser {
-  private cache = new WeakMap<object, Cached>();
+  private records = new Map<string, Map<string, SavedRecord>>();
+  private top = new Map<string, string>();
 
   constructor(private readonly verify = process.env.SANDBOX_VERIFY_SAVES === '1') {}
 
-  serialise(state: SandboxState): string {
-    const parts: string[] = [];
+  /** Takes `state` as saved (after loading it, or after a snapshot of it). */
+  reset(state: SandboxState): void {
+    this.records = new Map();
+    this.top = new Map();
+    this.delta(state).commit();
+  }
+
+  /** The changes from the saved state to `state`. Nothing counts as saved until `commit`. */
+  delta(state: SandboxState): Delta {
+    const top: string[] = [];
+    const set: string[] = [];
+    const del: string[] = [];
+    const updates: Array<() => void> = [];
     for (const [key, value] of Object.entries(state)) {
-      if (value === undefined) continue;
-      const json = RECORD_COLLECTIONS.has(key) && value !== null && typeof value === 'object' ? this.collection(value as Record<string, object>) : JSON.stringify(value);
-      parts.push(`${JSON.stringify(key)}:${json}`);
+      if (!RECORD_COLLECTIONS.has(key)) {
+        const json = JSON.stringify(value);
+        if (this.top.get(key) !== json) {
+          top.push(`${JSON.stringify(key)}:${json}`);
+          updates.push(() => this.top.set(key, json));
+        }
+        continue;
+      }
+      const saved = this.records.get(key) ?? new Map<string, SavedRecord>();
+      if (!this.records.has(key)) updates.push(() => this.records.set(key, saved));
+      const records = value as Record<string, object>;
+      const changed: string[] = [];
+      let present = 0;
+      for (const [id, record] of Object.entries(records)) {
+        const before = saved.get(id);
+        if (before !== undefined) present++;
+        const version = (record as { version?: unknown }).version;
+        const quiet = quietChangesOf(record);
+        if (before !== undefined && before.record === record && before.version === version && before.quiet === quiet) continue;
+        const json = JSON.stringify(record);
+        changed.push(`${JSON.stringify(id)}:${json}`);
+        updates.push(() => saved.set(id, { record, version, quiet, json }));
+      }
+      if (changed.length > 0) set.push(`${JSON.stringify(key)}:{${changed.join(',')}}`);
+      if (present < saved.size) {
+        const gone = [...saved.keys()].filter((id) => !Object.hasOwn(records, id));
+        del.push(`${JSON.stringify(key)}:${JSON.stringify(gone)}`);
+        updates.push(() => gone.forEach((id) => saved.delete(id)));
+      }
     }
-    const json = `{${parts.join(',')}}`;
-    if (this.verify) this.check(state, json);
-    return json;
+    const json = top.length + set.length + del.length === 0 ? null : `"top":{${top.join(',')}},"set":{${set.join(',')}},"del":{${del.join(',')}}`;
+    return {
+      json,
+      commit: () => {
+        for (const update of updates) update();
+        if (this.verify) this.check(state);
+      },
+    };
   }
 
-  /** Forgets the JSON kept for `record`: it changed without a new version (`Tx.changedUnversioned`). */
-  forget(record: object): void {
-    this.cache.delete(record);
-  }
-
-  private collection(records: Record<string, object>): string {
+  /** The whole saved state as JSON; with `order`, its keys in that order (as `JSON.stringify` of the state writes them). */
+  snapshot(order: readonly string[] = [...this.top.keys(), ...this.records.keys()]): string {
     const parts: string[] = [];
-    for (const [id, record] of Object.entries(records)) parts.push(`${JSON.stringify(id)}:${this.record(record)}`);
+    for (const key of order) {
+      const saved = this.records.get(key);
+      if (saved !== undefined) {
+        const records: string[] = [];
+        for (const [id, { json }] of saved) records.push(`${JSON.stringify(id)}:${json}`);
+        parts.push(`${JSON.stringify(key)}:{${records.join(',')}}`);
+      } else if (this.top.has(key)) parts.push(`${JSON.stringify(key)}:${this.top.get(key)!}`);
+    }
     return `{${parts.join(',')}}`;
   }
 
-  private record(record: object): string {
-    const version = (record as { version?: unknown }).version;
-    const cached = this.cache.get(record);
-    if (cached !== undefined && cached.version === version) return cached.json;
-    const json = JSON.stringify(record);
-    this.cache.set(record, { version, json });
-    return json;
+  /** A fresh copy of the saved state (to undo what was not saved). */
+  restore(): SandboxState {
+    return JSON.parse(this.snapshot()) as SandboxState;
   }
 
-  private check(state: SandboxState, json: string): void {
-    const expected = JSON.stringify(state);
-    if (json === expected) return;
-    this.cache = new WeakMap();
-    const saved = JSON.parse(json) as Record<string, Record<string, unknown>>;
-    for (const collection of RECORD_COLLECTIONS) {
-      const records = (state as unknown as Record<string, Record<string, unknown>>)[collection] ?? {};
-      for (const [id, record] of Object.entries(records)) {
-        if (JSON.stringify(record) !== JSON.stringify(saved[collection]?.[id])) {
-          throw new Error(`The sandbox's ${collection} record ${id} changed without a new version: its change would not have been saved.`);
+  /** Throws when the saved state is not `state`: something changed without saying so. */
+  private check(state: SandboxState): void {
+    if (this.snapshot(Object.keys(state)) === JSON.stringify(state)) return;
+    const saved = this.restore() as unknown as Record<string, unknown>;
+    const current = state as unknown as Record<string, unknown>;
+    for (const key of Object.keys(current)) {
+      if (!RECORD_COLLECTIONS.has(key)) {
+        if (JSON.stringify(current[key]) !== JSON.stringify(saved[key])) throw new Error(`The sandbox's ${key} as saved differs from the state in memory.`);
+        continue;
+      }
+      const want = current[key] as Record<string, unknown>;
+      const have = (saved[key] ?? {}) as Record<string, unknown>;
+      for (const id of new Set([...Object.keys(want), ...Object.keys(have)])) {
+        if (JSON.stringify(want[id]) !== JSON.stringify(have[id])) {
+          throw new Error(`The sandbox's ${key} record ${id} changed without a new version: its change would not have been saved.`);
         }
       }
     }
-    throw new Error('The state as saved differs from the state in memory.');
+    throw new Error('The state as saved lists its records in another order than the state in memory.');
   }
 }

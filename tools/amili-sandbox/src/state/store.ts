@@ -1,15 +1,18 @@
 /**
- * The state store: the whole state in memory, written to `<dataDir>/state.json` after every change.
+ * The state store: the whole state in memory, saved in `<dataDir>`: `state.json`, a snapshot, and
+ * `state.journal`, one line per group of changes since it (fsynced before anyone is answered). The
+ * journal is folded into a new snapshot when it outgrows the last one, and at every start.
+ *
  * Transactions run one at a time, so two concurrent requests cannot lose an update. They commit in
  * groups: the transactions that queued up while the last write was under way run one after another,
- * then one write saves them all, and only then do they answer (writing 2 MB of state per request held
- * the sandbox to a few dozen requests a second). A transaction that throws is undone alone; a failed
- * write rolls back its whole group to the last saved state. A group of reads that changed nothing (they
- * say so: `Tx.unchanged`) is not written at all.
+ * then one journal line saves them all, and only then do they answer. A transaction that throws is
+ * undone alone; a failed write rolls back its whole group to the last saved state. A group of reads
+ * that changed nothing (they say so: `Tx.unchanged`) writes nothing.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { countQuietChange } from './quiet-changes';
 import { StateSerialiser } from './serialiser';
 import { emptyState, STATE_SCHEMA, type CaseRecord, type ResourceMeta, type SandboxState } from './types';
 
@@ -18,8 +21,6 @@ export class Tx {
   readonly changedCases = new Set<string>();
   /** The cases this transaction registered (for the call log). */
   readonly createdCases: string[] = [];
-  /** Records changed without a new version (see `changedUnversioned`). */
-  readonly unversioned = new Set<object>();
   /** Set by `unchanged()`: the transaction read and changed nothing, so it needs no write. */
   changedNothing = false;
 
@@ -62,8 +63,7 @@ export class Tx {
    * (a case's payment taken by a payout run): without this the save would keep the record's earlier JSON.
    */
   changedUnversioned(record: object): void {
-    this.unversioned.add(record);
-    quietChanges.set(record, quietChangesOf(record) + 1);
+    countQuietChange(record);
   }
 
   /**
@@ -76,13 +76,6 @@ export class Tx {
 }
 
 /** Told of each committed transaction after its group's write; `tx.state` is the state as saved then. */
-/** How often each record changed without a new version: with the version, what a cache of it must check. */
-const quietChanges = new WeakMap<object, number>();
-
-export function quietChangesOf(record: object): number {
-  return quietChanges.get(record) ?? 0;
-}
-
 export type CommitListener = (tx: Tx) => void;
 
 export function etagOf(record: ResourceMeta): string {
@@ -101,45 +94,43 @@ interface Applied {
   result: unknown;
 }
 
+/** The snapshot is rewritten when the journal grows beyond it (and at least this much). */
+const MIN_JOURNAL_BYTES = 1_048_576;
+
 export class StateStore {
   private queue: Queued[] = [];
   private committing?: Promise<void>;
   private readonly listeners: CommitListener[] = [];
-  private readonly serialiser = new StateSerialiser();
   /** Values derived from the current state (`Tx.remember`). */
   private readonly memos = new Map<string, unknown>();
+  /** Set when the journal could not be brought back to its last good line: nothing more is saved. */
+  private broken?: Error;
 
   private constructor(
     readonly file: string,
     private current: SandboxState,
-    private saved: string,
+    private readonly serialiser: StateSerialiser,
+    private journal: FileHandle,
+    /** The last journal line written, and the bytes of good lines in the journal. */
+    private sequence: number,
+    private journalBytes: number,
+    private snapshotBytes: number,
   ) {}
 
+  /** Loads the snapshot and the journal (a torn last line, never acknowledged, is dropped), then folds them into a new snapshot. */
   static async open(dataDir: string): Promise<StateStore> {
     await mkdir(dataDir, { recursive: true });
     const file = join(dataDir, 'state.json');
-    let text: string | undefined;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    if (text === undefined) {
-      const state = emptyState();
-      const json = serialise(state);
-      await writeAtomically(file, json);
-      return new StateStore(file, state, json);
-    }
-    let parsed: Partial<SandboxState>;
-    try {
-      parsed = JSON.parse(text) as Partial<SandboxState>;
-    } catch (error) {
-      // Refuse rather than start empty: silently losing every case would be worse than stopping.
-      throw new Error(`${file} is not valid JSON (${(error as Error).message}); move it away to start afresh.`);
-    }
-    if (parsed.schema !== STATE_SCHEMA) throw new Error(`${file} has schema ${String(parsed.schema)}, this sandbox reads ${STATE_SCHEMA}.`);
-    const state: SandboxState = { ...emptyState(), ...parsed };
-    return new StateStore(file, state, serialise(state));
+    const { state, sequence } = await loadState(dataDir);
+    const serialiser = new StateSerialiser();
+    serialiser.reset(state);
+    const snapshot = snapshotText(serialiser, state, sequence);
+    await writeAtomically(file, snapshot);
+    // Emptied (its lines are in the snapshot now), then opened for appending: every write goes to its end, also
+    // after it is cut back or emptied.
+    await writeAtomically(journalFile(file), '');
+    const journal = await open(journalFile(file), 'a', 0o600);
+    return new StateStore(file, state, serialiser, journal, sequence, 0, Buffer.byteLength(snapshot));
   }
 
   /** The current state, for reads outside a transaction (faults, webhook config). Do not mutate. */
@@ -163,14 +154,23 @@ export class StateStore {
   transaction<T>(work: (tx: Tx) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (result: unknown) => void, reject });
-      // Started on the next microtask, and marked as started first: a transaction queued by a work
-      // function, or in the same tick, joins the group instead of starting a second writer.
-      this.committing ??= Promise.resolve()
-        .then(() => this.commitQueued())
-        .finally(() => {
-          this.committing = undefined;
-        });
+      this.schedule();
     });
+  }
+
+  /**
+   * Starts committing on the next microtask, marked as started first: a transaction queued by a work
+   * function, or in the same tick, joins the group instead of starting a second writer. One queued after
+   * the last group's loop ended, but before it was marked finished, starts the next run.
+   */
+  private schedule(): void {
+    if (this.committing) return;
+    this.committing = Promise.resolve()
+      .then(() => this.commitQueued())
+      .finally(() => {
+        this.committing = undefined;
+        if (this.queue.length > 0) this.schedule();
+      });
   }
 
   /** Resolves once every queued transaction has finished. */
@@ -178,21 +178,23 @@ export class StateStore {
     while (this.committing) await this.committing;
   }
 
+  /** Finishes the queued transactions and closes the journal. */
+  async close(): Promise<void> {
+    await this.idle();
+    await this.journal.close();
+  }
+
   private async commitQueued(): Promise<void> {
     while (this.queue.length > 0) {
       const group = this.queue.splice(0);
       let applied: Applied[] = [];
       try {
+        if (this.broken) throw this.broken;
         applied = this.applyAll(group);
-        for (const { tx } of applied) for (const record of tx.unversioned) this.serialiser.forget(record);
-        const json = applied.every(({ tx }) => tx.changedNothing) ? this.saved : this.serialiser.serialise(this.current);
-        if (json !== this.saved) {
-          await writeAtomically(this.file, json);
-          this.saved = json;
-        }
+        if (!applied.every(({ tx }) => tx.changedNothing)) await this.save();
       } catch (error) {
         this.memos.clear();
-        this.current = JSON.parse(this.saved) as SandboxState;
+        this.current = this.serialiser.restore();
         for (const { queued } of applied) queued.reject(error);
         continue;
       }
@@ -205,6 +207,38 @@ export class StateStore {
         }
       }
     }
+  }
+
+  /** Appends the changes since the last save to the journal; folds it into a new snapshot when it outgrew the last one. */
+  private async save(): Promise<void> {
+    const delta = this.serialiser.delta(this.current);
+    if (delta.json === null) return;
+    const line = `{"seq":${this.sequence + 1},${delta.json}}\n`;
+    const bytes = Buffer.byteLength(line);
+    try {
+      await this.journal.write(line);
+      await this.journal.datasync();
+    } catch (error) {
+      // Cut off what part of the line may have been written, so the next line follows a whole one.
+      await this.journal.truncate(this.journalBytes).catch((cause: unknown) => {
+        this.broken = new Error(`The sandbox's journal could not be repaired after a failed write; restart the sandbox (${String(cause)})`);
+      });
+      throw error;
+    }
+    this.sequence += 1;
+    this.journalBytes += bytes;
+    delta.commit();
+    if (this.journalBytes > Math.max(MIN_JOURNAL_BYTES, this.snapshotBytes)) await this.compact();
+  }
+
+  /** A new snapshot with everything journalled so far, then an empty journal (a crash between the two replays nothing twice: lines carry their number). */
+  private async compact(): Promise<void> {
+    const snapshot = snapshotText(this.serialiser, this.current, this.sequence);
+    await writeAtomically(this.file, snapshot);
+    this.snapshotBytes = Buffer.byteLength(snapshot);
+    await this.journal.truncate(0);
+    await this.journal.datasync();
+    this.journalBytes = 0;
   }
 
   /**
@@ -222,7 +256,7 @@ export class StateStore {
       } catch (error) {
         queued.reject(error);
         this.memos.clear();
-        this.current = JSON.parse(this.saved) as SandboxState;
+        this.current = this.serialiser.restore();
         applied = this.applyAll(applied.map((a) => a.queued));
       }
     }
@@ -230,9 +264,79 @@ export class StateStore {
   }
 }
 
-// Without indentation: a quarter smaller and quicker to write. (Between saves, StateSerialiser does this.)
-function serialise(state: SandboxState): string {
-  return JSON.stringify(state);
+function journalFile(stateFile: string): string {
+  return stateFile.replace(/\.json$/, '.journal');
+}
+
+/** The snapshot's text: the state, and the number of the last journal line it holds. */
+function snapshotText(serialiser: StateSerialiser, state: SandboxState, sequence: number): string {
+  return `{"journalSequence":${sequence},${serialiser.snapshot(Object.keys(state)).slice(1)}`;
+}
+
+/**
+ * The state on disk: the snapshot, with the journal's later lines applied in order. A last line cut short
+ * (a crash while writing it: it was never acknowledged) is left out; a broken line before others is refused.
+ */
+export async function loadState(dataDir: string): Promise<{ state: SandboxState; sequence: number }> {
+  const file = join(dataDir, 'state.json');
+  const text = await readOptional(file);
+  if (text === undefined) return { state: emptyState(), sequence: 0 };
+  let parsed: Partial<SandboxState> & { journalSequence?: number };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch (error) {
+    // Refuse rather than start empty: silently losing every case would be worse than stopping.
+    throw new Error(`${file} is not valid JSON (${(error as Error).message}); move it away to start afresh.`);
+  }
+  if (parsed.schema !== STATE_SCHEMA) throw new Error(`${file} has schema ${String(parsed.schema)}, this sandbox reads ${STATE_SCHEMA}.`);
+  let sequence = parsed.journalSequence ?? 0;
+  delete parsed.journalSequence;
+  const state = { ...emptyState(), ...parsed } as SandboxState;
+  const lines = ((await readOptional(journalFile(file))) ?? '').split('\n');
+  lines.forEach((line, i) => {
+    if (line === '') return;
+    let entry: JournalLine;
+    try {
+      entry = JSON.parse(line) as JournalLine;
+    } catch (error) {
+      if (i === lines.length - 1) return; // the torn last line: no newline after it, never acknowledged
+      throw new Error(`${journalFile(file)} line ${i + 1} is broken (${(error as Error).message}); the state cannot be read.`);
+    }
+    if (entry.seq <= sequence) return; // already in the snapshot
+    if (entry.seq !== sequence + 1) throw new Error(`${journalFile(file)} line ${i + 1} is number ${entry.seq}, expected ${sequence + 1}.`);
+    applyLine(state, entry);
+    sequence = entry.seq;
+  });
+  return { state, sequence };
+}
+
+interface JournalLine {
+  seq: number;
+  top: Record<string, unknown>;
+  set: Record<string, Record<string, unknown>>;
+  del: Record<string, string[]>;
+}
+
+function applyLine(state: SandboxState, { top, set, del }: JournalLine): void {
+  const target = state as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(top)) target[key] = value;
+  for (const [collection, records] of Object.entries(set)) {
+    const into = (target[collection] ??= {}) as Record<string, unknown>;
+    for (const [id, record] of Object.entries(records)) into[id] = record;
+  }
+  for (const [collection, ids] of Object.entries(del)) {
+    const from = (target[collection] ?? {}) as Record<string, unknown>;
+    for (const id of ids) delete from[id];
+  }
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /** Write a temporary file, fsync it, rename it over the target, fsync the directory: all or nothing. */
