@@ -87,6 +87,18 @@ describe('the state store', () => {
     expect((await onDisk(dir)).ocrSequence).toBe(6);
   });
 
+  it('saves nothing more once the journal cannot be cut back after a failed write, and says so', async () => {
+    const store = await openStore();
+    await store.transaction((tx) => void (tx.state.ocrSequence = 1));
+    const journal = (store as unknown as { journal: { write: () => Promise<unknown>; truncate: () => Promise<unknown> } }).journal;
+    jest.spyOn(journal, 'write').mockRejectedValueOnce(new Error('EIO: i/o error'));
+    jest.spyOn(journal, 'truncate').mockRejectedValueOnce(new Error('EIO: i/o error'));
+    await expect(store.transaction((tx) => ++tx.state.ocrSequence)).rejects.toThrow('EIO');
+    await expect(store.transaction((tx) => ++tx.state.ocrSequence)).rejects.toThrow(/restart the sandbox/);
+    expect(store.state.ocrSequence).toBe(1);
+    expect((await onDisk(dir)).ocrSequence).toBe(1);
+  });
+
   it('replays the journal after a crash, drops a torn last line, and refuses a broken line before others', async () => {
     const store = await openStore();
     for (let i = 0; i < 3; i++) await store.transaction((tx) => void (tx.state.idempotency[`k${i}`] = { at: i, statusCode: 201, body: { n: i } }));

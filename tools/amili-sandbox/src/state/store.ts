@@ -188,14 +188,17 @@ export class StateStore {
     while (this.queue.length > 0) {
       const group = this.queue.splice(0);
       let applied: Applied[] = [];
+      /** Those of the group still waiting for their answer (applyAll answers the ones that throw). */
+      let waiting = group;
       try {
         if (this.broken) throw this.broken;
         applied = this.applyAll(group);
+        waiting = applied.map(({ queued }) => queued);
         if (!applied.every(({ tx }) => tx.changedNothing)) await this.save();
       } catch (error) {
         this.memos.clear();
         this.current = this.serialiser.restore();
-        for (const { queued } of applied) queued.reject(error);
+        for (const queued of waiting) queued.reject(error);
         continue;
       }
       for (const { queued, tx, result } of applied) {
@@ -228,7 +231,8 @@ export class StateStore {
     this.sequence += 1;
     this.journalBytes += bytes;
     delta.commit();
-    if (this.journalBytes > Math.max(MIN_JOURNAL_BYTES, this.snapshotBytes)) await this.compact();
+    // The group is saved now, whatever becomes of the new snapshot: one that fails is tried again next time.
+    if (this.journalBytes > Math.max(MIN_JOURNAL_BYTES, this.snapshotBytes)) await this.compact().catch(() => undefined);
   }
 
   /** A new snapshot with everything journalled so far, then an empty journal (a crash between the two replays nothing twice: lines carry their number). */
