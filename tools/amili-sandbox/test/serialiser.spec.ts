@@ -40,6 +40,25 @@ describe('StateSerialiser', () => {
     expect(serialiser.snapshot(Object.keys(state))).toBe(JSON.stringify(state));
   });
 
+  it('looks only at the records a save names as changed, and with verification finds one changed unnamed', () => {
+    const state = withCases(20);
+    const serialiser = new StateSerialiser(true);
+    serialiser.reset(state);
+    kase(state, 'c_1').version++;
+    state.cases['c_new'] = { id: 'c_new', version: 1 } as unknown as CaseRecord;
+    delete state.cases['c_2'];
+    const named = serialiser.delta(state, new Map([['cases', new Set(['c_1', 'c_new', 'c_2'])]]));
+    const line = JSON.parse(`{${named.json!}}`);
+    expect(Object.keys(line.set.cases).sort()).toEqual(['c_1', 'c_new']);
+    expect(line.del).toEqual({ cases: ['c_2'] });
+    named.commit();
+    // Stored without saying so (not through Tx.put): left out of the save, and verification says which.
+    state.cases['c_sneaky'] = { id: 'c_sneaky', version: 1 } as unknown as CaseRecord;
+    const unnamed = serialiser.delta(state, new Map());
+    expect(unnamed.json).toBeNull();
+    expect(() => unnamed.commit()).toThrow(/cases record c_sneaky changed without saying so/);
+  });
+
   it('restores the saved state, leaving out what was changed since', () => {
     const state = withCases(3);
     const serialiser = new StateSerialiser(false);
@@ -60,6 +79,6 @@ describe('StateSerialiser', () => {
     state.ocrSequence = 1;
     const delta = serialiser.delta(state);
     expect(delta.json).not.toContain('unversioned');
-    expect(() => delta.commit()).toThrow(/cases record c_2 changed without a new version/);
+    expect(() => delta.commit()).toThrow(/cases record c_2 changed without saying so/);
   });
 });

@@ -101,8 +101,8 @@ describe('the state store', () => {
 
   it('replays the journal after a crash, drops a torn last line, and refuses a broken line before others', async () => {
     const store = await openStore();
-    for (let i = 0; i < 3; i++) await store.transaction((tx) => void (tx.state.idempotency[`k${i}`] = { at: i, statusCode: 201, body: { n: i } }));
-    await store.transaction((tx) => void delete tx.state.idempotency['k1']);
+    for (let i = 0; i < 3; i++) await store.transaction((tx) => tx.put('idempotency', `k${i}`, { at: i, statusCode: 201, body: { n: i } }));
+    await store.transaction((tx) => tx.remove('idempotency', 'k1'));
     // No close: as after kill -9. What was acknowledged is in the journal.
     const journal = join(dir, 'state.journal');
     const crashed = await onDisk(dir);
@@ -129,7 +129,7 @@ describe('the state store', () => {
   it('folds the journal into a new snapshot once it outgrows the last one', async () => {
     const store = await openStore();
     const body = 'x'.repeat(100_000);
-    for (let i = 0; i < 15; i++) await store.transaction((tx) => void (tx.state.idempotency[`big${i}`] = { at: i, statusCode: 201, body }));
+    for (let i = 0; i < 15; i++) await store.transaction((tx) => tx.put('idempotency', `big${i}`, { at: i, statusCode: 201, body }));
     // 1.5 MB journalled: more than the 1 MB floor, so a snapshot was written and the journal emptied since.
     expect((await stat(join(dir, 'state.journal'))).size).toBeLessThan(1_048_576);
     expect((await stat(join(dir, 'state.json'))).size).toBeGreaterThan(1_000_000);

@@ -19,6 +19,6 @@ export function linkCreditor(tx: Tx, input: CreditorInput): { creditor: Creditor
   const existing = findCreditorByOrganisationNumber(tx, input.organizationNumber);
   if (existing) return { creditor: existing, created: false };
   const creditor: CreditorRecord = { id: newId('cr'), created: tx.now, updated: tx.now, version: 1, ...input };
-  tx.state.creditors[creditor.id] = creditor;
+  tx.put('creditors', creditor.id, creditor);
   return { creditor, created: true };
 }

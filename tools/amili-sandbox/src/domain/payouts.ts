@@ -89,7 +89,7 @@ function payOut(tx: Tx, entries: Pending[], payoutDay: number): PayoutRecord[] {
       payment.payout = payout.id;
       tx.changedUnversioned(record);
     }
-    tx.state.payouts[payout.id] = payout;
+    tx.put('payouts', payout.id, payout);
     payouts.push(payout);
   }
   return payouts;

@@ -57,7 +57,7 @@ export function register(tx: Tx, input: RegistrationInput): RegistrationResult {
   if (refusals.length > 0) {
     registration.status = 'error';
     registration.messages = refusals;
-    tx.state.registrations[registration.id] = registration;
+    tx.put('registrations', registration.id, registration);
     return { registration, created: 0 };
   }
 
@@ -74,7 +74,7 @@ export function register(tx: Tx, input: RegistrationInput): RegistrationResult {
     created += 1;
   }
   if (registration.messages.length > 0) registration.status = 'warning';
-  tx.state.registrations[registration.id] = registration;
+  tx.put('registrations', registration.id, registration);
   return { registration, created };
 }
 
@@ -121,7 +121,7 @@ function openCase(tx: Tx, registration: RegistrationRecord, input: RegistrationI
     addCost(record, 'reminder_fee', Math.min(debt.reminderFeeChargedOre, feesOn(epochDay(tx.now)).reminderFeeOre), tx.now);
   }
   scheduleFirstStep(record, tx.now);
-  tx.state.cases[record.id] = record;
+  tx.put('cases', record.id, record);
   tx.createdCases.push(record.id);
   tx.touchCase(record);
   return record;

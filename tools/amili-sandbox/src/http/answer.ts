@@ -40,7 +40,7 @@ export async function respond(store: StateStore, request: FastifyRequest, reply:
       return { statusCode: earlier.statusCode, body: earlier.body };
     }
     const fresh = answered(run(work, tx));
-    if (fresh.statusCode < 500) tx.state.idempotency[key] = { at: tx.now, statusCode: fresh.statusCode, body: fresh.body };
+    if (fresh.statusCode < 500) tx.put('idempotency', key, { at: tx.now, statusCode: fresh.statusCode, body: fresh.body });
     return fresh;
   });
   noteOutcome(request, { replayed, createdCases });
@@ -76,6 +76,6 @@ function pruneIdempotency(store: StateStore, tx: Tx): void {
   if (last !== undefined && tx.now - last < PRUNE_EVERY_MS && tx.now >= last) return;
   lastPruned.set(store, tx.now);
   for (const [key, record] of Object.entries(tx.state.idempotency)) {
-    if (record.at + IDEMPOTENCY_TTL_MS <= tx.now) delete tx.state.idempotency[key];
+    if (record.at + IDEMPOTENCY_TTL_MS <= tx.now) tx.remove('idempotency', key);
   }
 }

@@ -90,7 +90,7 @@ function perform<P>(tx: Tx, body: unknown, spec: ActionSpec<P>): Answer {
     messages = [error.message];
   }
   const id = newId('a');
-  tx.state.actions[id] = { id, at: tx.now, kind: spec.kind, case: record.id, status, messages, request: body };
+  tx.put('actions', id, { id, at: tx.now, kind: spec.kind, case: record.id, status, messages, request: body });
   return { statusCode: 200, body: { _id: id, status, messages } };
 }
 

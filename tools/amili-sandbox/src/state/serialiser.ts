@@ -4,11 +4,10 @@
  * after a few minutes of load: ~50 ms to stringify and ~20 ms to encode, for every write, was most of the
  * sandbox's work), and now and then the whole state as a snapshot.
  *
- * A record counts as unchanged while it is the same object with the same `version` and the same count of
- * changes declared without one (`Tx.changedUnversioned`); so every change to a record must bump its version
- * (`Tx.touch`, which its `_etag` needs anyway) or be declared, and records without a version (idempotency
- * answers, actions) are never changed once stored, only replaced or removed. The top-level values (clock,
- * sequences, faults, webhook) are small and compared as JSON.
+ * A save looks only at the records its transactions named: stored or removed with `Tx.put` / `Tx.remove`, or
+ * changed in place with `Tx.touch` (a new version, which its `_etag` needs anyway) or `Tx.changedUnversioned`
+ * (what readers do not see). The top-level values (clock, sequences, faults, webhook) are small and compared as
+ * JSON every time. Loading, and `reset`, look at everything.
  *
  * With `verify` (SANDBOX_VERIFY_SAVES=1, set by the sandbox's and the system tests), every save is checked
  * against a plain `JSON.stringify` of the state and a mismatch throws, naming the record changed unversioned.
@@ -17,7 +16,11 @@ import { quietChangesOf } from './quiet-changes';
 import { type SandboxState } from './types';
 
 /** The collections of records, keyed by id, that are saved record by record. */
-const RECORD_COLLECTIONS: ReadonlySet<string> = new Set(['creditors', 'registrations', 'cases', 'payouts', 'actions', 'idempotency']);
+export type Collection = 'creditors' | 'registrations' | 'cases' | 'payouts' | 'actions' | 'idempotency';
+const RECORD_COLLECTIONS: ReadonlySet<string> = new Set<Collection>(['creditors', 'registrations', 'cases', 'payouts', 'actions', 'idempotency']);
+
+/** The ids stored, changed or removed since the last save, by collection (`Tx.put`, `remove`, `touch`). */
+export type Dirty = ReadonlyMap<Collection, ReadonlySet<string>>;
 
 interface SavedRecord {
   record: object;
@@ -47,8 +50,11 @@ export class StateSerialiser {
     this.delta(state).commit();
   }
 
-  /** The changes from the saved state to `state`. Nothing counts as saved until `commit`. */
-  delta(state: SandboxState): Delta {
+  /**
+   * The changes from the saved state to `state`: with `dirty`, only the records named there are looked at (a
+   * save costs what changed, not what is stored); without, every record. Nothing counts as saved until `commit`.
+   */
+  delta(state: SandboxState, dirty?: Dirty): Delta {
     const top: string[] = [];
     const set: string[] = [];
     const del: string[] = [];
@@ -65,6 +71,12 @@ export class StateSerialiser {
       const saved = this.records.get(key) ?? new Map<string, SavedRecord>();
       if (!this.records.has(key)) updates.push(() => this.records.set(key, saved));
       const records = value as Record<string, object>;
+      if (dirty !== undefined) {
+        const { changed, gone } = this.changesAmong(records, saved, dirty.get(key as Collection), updates);
+        if (changed.length > 0) set.push(`${JSON.stringify(key)}:{${changed.join(',')}}`);
+        if (gone.length > 0) del.push(`${JSON.stringify(key)}:${JSON.stringify(gone)}`);
+        continue;
+      }
       const changed: string[] = [];
       let present = 0;
       for (const [id, record] of Object.entries(records)) {
@@ -94,6 +106,29 @@ export class StateSerialiser {
     };
   }
 
+  /** The records among `ids` that are new or changed since saved, and those of them that are gone. */
+  private changesAmong(records: Record<string, object>, saved: Map<string, SavedRecord>, ids: ReadonlySet<string> | undefined, updates: Array<() => void>): { changed: string[]; gone: string[] } {
+    const changed: string[] = [];
+    const gone: string[] = [];
+    for (const id of ids ?? []) {
+      if (!Object.hasOwn(records, id)) {
+        if (saved.has(id)) {
+          gone.push(id);
+          updates.push(() => saved.delete(id));
+        }
+        continue;
+      }
+      const record = records[id]!;
+      const json = JSON.stringify(record);
+      if (saved.get(id)?.json === json) continue;
+      changed.push(`${JSON.stringify(id)}:${json}`);
+      const version = (record as { version?: unknown }).version;
+      const quiet = quietChangesOf(record);
+      updates.push(() => saved.set(id, { record, version, quiet, json }));
+    }
+    return { changed, gone };
+  }
+
   /** The whole saved state as JSON; with `order`, its keys in that order (as `JSON.stringify` of the state writes them). */
   snapshot(order: readonly string[] = [...this.top.keys(), ...this.records.keys()]): string {
     const parts: string[] = [];
@@ -113,7 +148,7 @@ export class StateSerialiser {
     return JSON.parse(this.snapshot()) as SandboxState;
   }
 
-  /** Throws when the saved state is not `state`: something changed without saying so. */
+  /** Throws when the saved state is not `state` (in any order): something changed without saying so. */
   private check(state: SandboxState): void {
     if (this.snapshot(Object.keys(state)) === JSON.stringify(state)) return;
     const saved = this.restore() as unknown as Record<string, unknown>;
@@ -127,10 +162,11 @@ export class StateSerialiser {
       const have = (saved[key] ?? {}) as Record<string, unknown>;
       for (const id of new Set([...Object.keys(want), ...Object.keys(have)])) {
         if (JSON.stringify(want[id]) !== JSON.stringify(have[id])) {
-          throw new Error(`The sandbox's ${key} record ${id} changed without a new version: its change would not have been saved.`);
+          throw new Error(`The sandbox's ${key} record ${id} changed without saying so (Tx.put, Tx.remove, a new version): the change would not have been saved.`);
         }
       }
     }
-    throw new Error('The state as saved lists its records in another order than the state in memory.');
+    // Only the order differs (a record removed and stored again goes last in the state): nothing is lost.
+    this.reset(state);
   }
 }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { countQuietChange } from './quiet-changes';
-import { StateSerialiser } from './serialiser';
+import { type Collection, type Dirty, StateSerialiser } from './serialiser';
 import { emptyState, STATE_SCHEMA, type CaseRecord, type ResourceMeta, type SandboxState } from './types';
 
 /** One transaction's view: the state, the sandbox time, and which cases it changed. */
@@ -23,6 +23,8 @@ export class Tx {
   readonly createdCases: string[] = [];
   /** Set by `unchanged()`: the transaction read and changed nothing, so it needs no write. */
   changedNothing = false;
+  /** The records this transaction stored, changed or removed, by collection: what its save must write. */
+  readonly dirty = new Map<Collection, Set<string>>();
 
   constructor(
     readonly state: SandboxState,
@@ -47,23 +49,42 @@ export class Tx {
     this.memos.delete(key);
   }
 
-  /** Records an update: a new version (so a new `_etag`) and `_updated` = now. */
-  touch(record: ResourceMeta): void {
+  /** Stores `record` under `id` (new, or replacing one). Every write to a collection goes through here or `remove`. */
+  put<C extends Collection>(collection: C, id: string, record: SandboxState[C][string]): void {
+    (this.state[collection] as Record<string, unknown>)[id] = record;
+    this.markDirty(collection, id);
+  }
+
+  remove(collection: Collection, id: string): void {
+    delete (this.state[collection] as Record<string, unknown>)[id];
+    this.markDirty(collection, id);
+  }
+
+  /** Records an update of a stored record: a new version (so a new `_etag`) and `_updated` = now. */
+  touch(collection: Collection, record: ResourceMeta): void {
     record.version += 1;
     record.updated = Math.max(record.updated, this.now);
+    this.markDirty(collection, record.id);
   }
 
   touchCase(record: CaseRecord): void {
-    this.touch(record);
+    this.touch('cases', record);
     this.changedCases.add(record.id);
+  }
+
+  private markDirty(collection: Collection, id: string): void {
+    let ids = this.dirty.get(collection);
+    if (!ids) this.dirty.set(collection, (ids = new Set()));
+    ids.add(id);
   }
 
   /**
    * Records a change to a stored record that its readers do not see, so it keeps its version and `_etag`
    * (a case's payment taken by a payout run): without this the save would keep the record's earlier JSON.
    */
-  changedUnversioned(record: object): void {
+  changedUnversioned(record: CaseRecord): void {
     countQuietChange(record);
+    this.markDirty('cases', record.id);
   }
 
   /**
@@ -194,7 +215,7 @@ export class StateStore {
         if (this.broken) throw this.broken;
         applied = this.applyAll(group);
         waiting = applied.map(({ queued }) => queued);
-        if (!applied.every(({ tx }) => tx.changedNothing)) await this.save();
+        if (!applied.every(({ tx }) => tx.changedNothing)) await this.save(dirtyOf(applied.map(({ tx }) => tx)));
       } catch (error) {
         this.memos.clear();
         this.current = this.serialiser.restore();
@@ -213,9 +234,9 @@ export class StateStore {
   }
 
   /** Appends the changes since the last save to the journal; folds it into a new snapshot when it outgrew the last one. */
-  private async save(): Promise<void> {
-    const delta = this.serialiser.delta(this.current);
-    if (delta.json === null) return;
+  private async save(dirty: Dirty): Promise<void> {
+    const delta = this.serialiser.delta(this.current, dirty);
+    if (delta.json === null) return delta.commit(); // nothing to write (commit still verifies, when asked to)
     const line = `{"seq":${this.sequence + 1},${delta.json}}\n`;
     const bytes = Buffer.byteLength(line);
     try {
@@ -266,6 +287,19 @@ export class StateStore {
     }
     return applied;
   }
+}
+
+/** What a group of transactions stored, changed or removed, together. */
+function dirtyOf(group: readonly Tx[]): Dirty {
+  const all = new Map<Collection, Set<string>>();
+  for (const tx of group) {
+    for (const [collection, ids] of tx.dirty) {
+      const into = all.get(collection);
+      if (into) ids.forEach((id) => into.add(id));
+      else all.set(collection, new Set(ids));
+    }
+  }
+  return all;
 }
 
 function journalFile(stateFile: string): string {
