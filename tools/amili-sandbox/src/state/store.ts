@@ -89,7 +89,7 @@ export class Tx {
 
   /**
    * Declares that this transaction changes nothing (a read with no lifecycle step due): a group made only
-   * of such transactions is not written, which spares serialising the whole state for every read.
+   * of such transactions writes nothing (most requests are reads).
    */
   unchanged(): void {
     this.changedNothing = true;

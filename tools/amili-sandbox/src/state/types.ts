@@ -1,6 +1,6 @@
 /**
- * The sandbox's whole state: one JSON document on disk. Times are epoch ms on the sandbox clock,
- * calendar dates are epoch days (UTC), money is integer öre.
+ * The sandbox's whole state, saved as a JSON snapshot and a journal of changes (see store.ts). Times are
+ * epoch ms on the sandbox clock, calendar dates are epoch days (UTC), money is integer öre.
  */
 
 export const STATE_SCHEMA = 1;

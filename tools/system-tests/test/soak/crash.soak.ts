@@ -28,7 +28,7 @@ describe(`Soak: kill -9 under load for ${MINUTES} minutes`, () => {
     if (!(MINUTES > 0)) throw new Error(`SOAK_MINUTES must be a positive number of minutes, got "${process.env.SOAK_MINUTES}"`);
     schema = await freshSchema(url, 'soak');
     databaseUrl = schema.databaseUrl;
-    // The sandbox at its own speed: checking every save against a plain JSON.stringify doubles its work (CI's crash suite checks).
+    // The sandbox at its own speed: checking a save costs a JSON.stringify of the whole state (CI's crash suite checks).
     system = await startSystem({ databaseUrl, sandboxEnv: { SANDBOX_VERIFY_SAVES: '0' } });
     const token = await activatedCompany(system, '556036-0793');
     await system.partner('POST', '/_sandbox/faults', { loseResponseRate: 0.05 });
