@@ -1,6 +1,5 @@
 /** What changed since the last save, record by record: always what JSON.stringify of the state holds, or a loud error. */
-import { StateSerialiser } from '../src/state/serialiser';
-import { countQuietChange } from '../src/state/quiet-changes';
+import { type Collection, StateSerialiser } from '../src/state/serialiser';
 import { emptyState, type CaseRecord, type SandboxState } from '../src/state/types';
 
 const withCases = (n: number): SandboxState => {
@@ -17,26 +16,31 @@ describe('StateSerialiser', () => {
     const serialiser = new StateSerialiser(false);
     serialiser.reset(state);
     expect(serialiser.snapshot(Object.keys(state))).toBe(JSON.stringify(state));
-    expect(serialiser.delta(state).json).toBeNull();
+    const nothing = new Map();
+    expect(serialiser.delta(state, nothing).json).toBeNull();
 
     kase(state, 'c_3').invoiceNumber = 'changed';
     kase(state, 'c_3').version++;
     kase(state, 'c_4').invoiceNumber = 'quietly';
-    countQuietChange(state.cases['c_4']!);
     state.cases['c_new'] = { id: 'c_new', version: 1 } as unknown as CaseRecord;
     delete state.cases['c_7'];
     state.idempotency['k'] = { at: 2, statusCode: 409, body: {} };
     state.ocrSequence = 12;
-    const delta = serialiser.delta(state);
+    // What Tx.touch, Tx.changedUnversioned, Tx.put and Tx.remove would have named (c_5 named, but unchanged).
+    const dirty = new Map<Collection, Set<string>>([
+      ['cases', new Set(['c_3', 'c_4', 'c_5', 'c_new', 'c_7'])],
+      ['idempotency', new Set(['k'])],
+    ]);
+    const delta = serialiser.delta(state, dirty);
     const line = JSON.parse(`{${delta.json!}}`);
     expect(Object.keys(line.set.cases).sort()).toEqual(['c_3', 'c_4', 'c_new']);
     expect(line.set.idempotency).toEqual({ k: { at: 2, statusCode: 409, body: {} } });
     expect(line.del).toEqual({ cases: ['c_7'] });
     expect(line.top).toEqual({ ocrSequence: 12 });
     // Not saved until committed: asking again gives the same changes.
-    expect(serialiser.delta(state).json).toBe(delta.json);
+    expect(serialiser.delta(state, dirty).json).toBe(delta.json);
     delta.commit();
-    expect(serialiser.delta(state).json).toBeNull();
+    expect(serialiser.delta(state, dirty).json).toBeNull();
     expect(serialiser.snapshot(Object.keys(state))).toBe(JSON.stringify(state));
   });
 
@@ -77,7 +81,7 @@ describe('StateSerialiser', () => {
     serialiser.reset(state);
     kase(state, 'c_2').invoiceNumber = 'unversioned';
     state.ocrSequence = 1;
-    const delta = serialiser.delta(state);
+    const delta = serialiser.delta(state, new Map());
     expect(delta.json).not.toContain('unversioned');
     expect(() => delta.commit()).toThrow(/cases record c_2 changed without saying so/);
   });

@@ -16,9 +16,16 @@ interface Pending {
 
 /** Debtor payments no run has taken yet. */
 function pending(state: Readonly<SandboxState>): Pending[] {
-  return Object.values(state.cases).flatMap((record) =>
-    record.payments.filter((payment) => payment.origin === 'debtor' && payment.payout === undefined).map((payment) => ({ record, payment })),
-  );
+  return Object.values(state.cases).flatMap((record) => record.payments.filter(awaitsPayout).map((payment) => ({ record, payment })));
+}
+
+function awaitsPayout(payment: PaymentRecord): boolean {
+  return payment.origin === 'debtor' && payment.payout === undefined;
+}
+
+/** The day of the automatic run that pays `payment` out: the one after it was made. */
+function runDayOf(payment: PaymentRecord): number {
+  return epochDay(payment.at) + 1;
 }
 
 /**
@@ -29,7 +36,7 @@ export function payOutDue(tx: Tx): PayoutRecord[] {
   const today = epochDay(tx.now);
   const byDay = new Map<number, Pending[]>();
   for (const entry of pending(tx.state)) {
-    const day = epochDay(entry.payment.at) + 1;
+    const day = runDayOf(entry.payment);
     if (day <= today) byDay.set(day, [...(byDay.get(day) ?? []), entry]);
   }
   return [...byDay.entries()].sort(([a], [b]) => a - b).flatMap(([day, entries]) => payOut(tx, entries, day));
@@ -39,9 +46,7 @@ export function payOutDue(tx: Tx): PayoutRecord[] {
 export function nextPayoutRunAt(state: Readonly<SandboxState>): number {
   let next = Infinity;
   for (const record of Object.values(state.cases)) {
-    for (const payment of record.payments) {
-      if (payment.origin === 'debtor' && payment.payout === undefined) next = Math.min(next, (epochDay(payment.at) + 1) * DAY_MS);
-    }
+    for (const payment of record.payments) if (awaitsPayout(payment)) next = Math.min(next, runDayOf(payment) * DAY_MS);
   }
   return next;
 }

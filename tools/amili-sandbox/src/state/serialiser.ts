@@ -7,12 +7,11 @@
  * A save looks only at the records its transactions named: stored or removed with `Tx.put` / `Tx.remove`, or
  * changed in place with `Tx.touch` (a new version, which its `_etag` needs anyway) or `Tx.changedUnversioned`
  * (what readers do not see). The top-level values (clock, sequences, faults, webhook) are small and compared as
- * JSON every time. Loading, and `reset`, look at everything.
+ * JSON every time.
  *
  * With `verify` (SANDBOX_VERIFY_SAVES=1, set by the sandbox's and the system tests), every save is checked
  * against a plain `JSON.stringify` of the state and a mismatch throws, naming the record changed unversioned.
  */
-import { quietChangesOf } from './quiet-changes';
 import { type SandboxState } from './types';
 
 /** The collections of records, keyed by id, that are saved record by record. */
@@ -21,13 +20,6 @@ const RECORD_COLLECTIONS: ReadonlySet<string> = new Set<Collection>(['creditors'
 
 /** The ids stored, changed or removed since the last save, by collection (`Tx.put`, `remove`, `touch`). */
 export type Dirty = ReadonlyMap<Collection, ReadonlySet<string>>;
-
-interface SavedRecord {
-  record: object;
-  version: unknown;
-  quiet: number;
-  json: string;
-}
 
 /** The changes of one save, as JSON text: the body of a journal line. */
 export interface Delta {
@@ -38,7 +30,8 @@ export interface Delta {
 }
 
 export class StateSerialiser {
-  private records = new Map<string, Map<string, SavedRecord>>();
+  /** Each collection's records as last saved: id → JSON. */
+  private records = new Map<string, Map<string, string>>();
   private top = new Map<string, string>();
 
   constructor(private readonly verify = process.env.SANDBOX_VERIFY_SAVES === '1') {}
@@ -47,14 +40,17 @@ export class StateSerialiser {
   reset(state: SandboxState): void {
     this.records = new Map();
     this.top = new Map();
-    this.delta(state).commit();
+    for (const [key, value] of Object.entries(state)) {
+      if (!RECORD_COLLECTIONS.has(key)) this.top.set(key, JSON.stringify(value));
+      else this.records.set(key, new Map(Object.entries(value as Record<string, object>).map(([id, record]) => [id, JSON.stringify(record)])));
+    }
   }
 
   /**
-   * The changes from the saved state to `state`: with `dirty`, only the records named there are looked at (a
-   * save costs what changed, not what is stored); without, every record. Nothing counts as saved until `commit`.
+   * The changes from the saved state to `state`, looking only at the records `dirty` names (a save costs what
+   * changed, not what is stored). Nothing counts as saved until `commit`.
    */
-  delta(state: SandboxState, dirty?: Dirty): Delta {
+  delta(state: SandboxState, dirty: Dirty): Delta {
     const top: string[] = [];
     const set: string[] = [];
     const del: string[] = [];
@@ -68,33 +64,26 @@ export class StateSerialiser {
         }
         continue;
       }
-      const saved = this.records.get(key) ?? new Map<string, SavedRecord>();
+      const saved = this.records.get(key) ?? new Map<string, string>();
       if (!this.records.has(key)) updates.push(() => this.records.set(key, saved));
       const records = value as Record<string, object>;
-      if (dirty !== undefined) {
-        const { changed, gone } = this.changesAmong(records, saved, dirty.get(key as Collection), updates);
-        if (changed.length > 0) set.push(`${JSON.stringify(key)}:{${changed.join(',')}}`);
-        if (gone.length > 0) del.push(`${JSON.stringify(key)}:${JSON.stringify(gone)}`);
-        continue;
-      }
       const changed: string[] = [];
-      let present = 0;
-      for (const [id, record] of Object.entries(records)) {
-        const before = saved.get(id);
-        if (before !== undefined) present++;
-        const version = (record as { version?: unknown }).version;
-        const quiet = quietChangesOf(record);
-        if (before !== undefined && before.record === record && before.version === version && before.quiet === quiet) continue;
-        const json = JSON.stringify(record);
+      const gone: string[] = [];
+      for (const id of dirty.get(key as Collection) ?? []) {
+        if (!Object.hasOwn(records, id)) {
+          if (saved.has(id)) {
+            gone.push(id);
+            updates.push(() => saved.delete(id));
+          }
+          continue;
+        }
+        const json = JSON.stringify(records[id]);
+        if (saved.get(id) === json) continue;
         changed.push(`${JSON.stringify(id)}:${json}`);
-        updates.push(() => saved.set(id, { record, version, quiet, json }));
+        updates.push(() => saved.set(id, json));
       }
       if (changed.length > 0) set.push(`${JSON.stringify(key)}:{${changed.join(',')}}`);
-      if (present < saved.size) {
-        const gone = [...saved.keys()].filter((id) => !Object.hasOwn(records, id));
-        del.push(`${JSON.stringify(key)}:${JSON.stringify(gone)}`);
-        updates.push(() => gone.forEach((id) => saved.delete(id)));
-      }
+      if (gone.length > 0) del.push(`${JSON.stringify(key)}:${JSON.stringify(gone)}`);
     }
     const json = top.length + set.length + del.length === 0 ? null : `"top":{${top.join(',')}},"set":{${set.join(',')}},"del":{${del.join(',')}}`;
     return {
@@ -106,29 +95,6 @@ export class StateSerialiser {
     };
   }
 
-  /** The records among `ids` that are new or changed since saved, and those of them that are gone. */
-  private changesAmong(records: Record<string, object>, saved: Map<string, SavedRecord>, ids: ReadonlySet<string> | undefined, updates: Array<() => void>): { changed: string[]; gone: string[] } {
-    const changed: string[] = [];
-    const gone: string[] = [];
-    for (const id of ids ?? []) {
-      if (!Object.hasOwn(records, id)) {
-        if (saved.has(id)) {
-          gone.push(id);
-          updates.push(() => saved.delete(id));
-        }
-        continue;
-      }
-      const record = records[id]!;
-      const json = JSON.stringify(record);
-      if (saved.get(id)?.json === json) continue;
-      changed.push(`${JSON.stringify(id)}:${json}`);
-      const version = (record as { version?: unknown }).version;
-      const quiet = quietChangesOf(record);
-      updates.push(() => saved.set(id, { record, version, quiet, json }));
-    }
-    return { changed, gone };
-  }
-
   /** The whole saved state as JSON; with `order`, its keys in that order (as `JSON.stringify` of the state writes them). */
   snapshot(order: readonly string[] = [...this.top.keys(), ...this.records.keys()]): string {
     const parts: string[] = [];
@@ -136,7 +102,7 @@ export class StateSerialiser {
       const saved = this.records.get(key);
       if (saved !== undefined) {
         const records: string[] = [];
-        for (const [id, { json }] of saved) records.push(`${JSON.stringify(id)}:${json}`);
+        for (const [id, json] of saved) records.push(`${JSON.stringify(id)}:${json}`);
         parts.push(`${JSON.stringify(key)}:{${records.join(',')}}`);
       } else if (this.top.has(key)) parts.push(`${JSON.stringify(key)}:${this.top.get(key)!}`);
     }
