@@ -13,11 +13,17 @@ export abstract class PeriodicJob implements OnApplicationBootstrap, BeforeAppli
   @Optional() @Inject(Leases) private readonly leases?: Leases;
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  private stopped = false;
 
   /** Milliseconds between rounds. */
   protected abstract interval(): number;
   /** One round of work; returns how much it did (for tests and logs). */
   protected abstract work(): Promise<number>;
+
+  /** Whether a long round should stop where it is: the application is shutting down, and waits for the round. */
+  protected get stopping(): boolean {
+    return this.stopped;
+  }
 
   /** The lease's name: the job's, e.g. `partner-poller` for PartnerPoller. */
   get leaseName(): string {
@@ -37,6 +43,7 @@ export abstract class PeriodicJob implements OnApplicationBootstrap, BeforeAppli
 
   /** Before the projections stop (onApplicationShutdown), so the commands of a last round still see their read models. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.running?.catch(() => undefined);
   }

@@ -37,11 +37,16 @@ export class CaseLookup {
     return rows[0] ? toRef(rows[0]) : null;
   }
 
-  /** Every case that is still open, oldest first. */
-  async openCases(): Promise<CaseRef[]> {
+  /**
+   * A page of the cases that are still open, in case id order after `afterCaseId`: a caller goes through all
+   * of them page by page without holding them all. Keyed by the primary key, so the write path pays no index of
+   * its own for it; cases opened during a walk past its position are seen in the same walk.
+   */
+  async openCases(afterCaseId: string | null, limit: number): Promise<CaseRef[]> {
     const { rows } = await this.sql.query<CaseRefRow>(
-      `SELECT case_id, company_id, invoice_number, partner_case_id FROM rm_cases WHERE status = ANY($1) ORDER BY updated_at`,
-      [ACTIVE_CASE_STATUSES],
+      `SELECT case_id, company_id, invoice_number, partner_case_id FROM rm_cases
+       WHERE case_id > $1 AND status = ANY($2) ORDER BY case_id LIMIT $3`,
+      [afterCaseId ?? '', ACTIVE_CASE_STATUSES, limit],
     );
     return rows.map(toRef);
   }

@@ -73,7 +73,9 @@ export class PartnerCaseSync {
         break;
       }
     }
-    if (applied.length === commands.length) await this.remember(view);
+    // Written only when the view is newer than the one remembered: a round of reconciliation over cases where
+    // nothing changed writes nothing (text comparison, as the upsert's GREATEST: the partner's ISO timestamps).
+    if (applied.length === commands.length && (seen === null || view.updatedAt > seen)) await this.remember(view);
     return { caseId: current.caseId, applied, findings };
   }
 

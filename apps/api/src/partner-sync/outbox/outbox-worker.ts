@@ -15,6 +15,7 @@ import { APP_CONFIG, type AppConfig, DEFAULT_PARTNER_CONCURRENCY } from '../../c
 import { CompanyDirectory } from '../../companies';
 import { DecisionRunner } from '../../infrastructure/event-sourcing/decision-runner';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
+import { inLanes } from '../../infrastructure/lanes';
 import { Leases } from '../../infrastructure/leases/leases';
 import { ReceivableCommands } from '../../receivables';
 import { type CommandContext } from '../../shared/http/command-context';
@@ -71,23 +72,8 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       // At most one job per invoice is due at a time (claimDue), so the jobs of one batch may run side by side.
       const due = await this.claimDue(Math.max(20, concurrency * 4));
       if (due.length === 0) return ran;
-      let next = 0;
-      let halted = false;
-      const lane = async (): Promise<void> => {
-        while (next < due.length) {
-          if (this.stopped || !this.leases.holds(OUTBOX_LEASE)) {
-            halted = true;
-            return;
-          }
-          const queued = due[next++]!;
-          await this.execute(queued);
-          ran++;
-        }
-      };
-      // Every lane ends before a failure is passed on: a new drain must never overlap jobs still running.
-      const lanes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, due.length) }, lane));
-      const failed = lanes.find((outcome) => outcome.status === 'rejected');
-      if (failed) throw failed.reason;
+      const { done, halted } = await inLanes(due, concurrency, (queued) => this.execute(queued), () => !this.stopped && this.leases.holds(OUTBOX_LEASE));
+      ran += done;
       if (halted) return ran;
     }
   }

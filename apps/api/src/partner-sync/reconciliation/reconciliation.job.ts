@@ -2,13 +2,20 @@
  * Periodically compares every open case with the partner's view and heals what diverged (a lost
  * registration answer, a missed update, a case the partner no longer has), writing its findings into
  * the case's audit trail. Interval: AMILI_RECONCILE_INTERVAL_MS.
+ *
+ * A round walks the open cases page by page (never all of them in memory) and asks the partner about
+ * AMILI_CONCURRENCY of them at a time: each question mostly waits for the partner, and with thousands of
+ * open cases one at a time a round would take longer than its interval. Open cases belong to different
+ * invoices (one current case per invoice), so nothing of one invoice runs twice at once. A round stops
+ * between cases when the application shuts down; the next one starts from the beginning.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { PeriodicJob } from '../../infrastructure/periodic-job';
 import { AmiliAdapter } from '@pm/amili-adapter';
 import { isDomainError } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { APP_CONFIG, type AppConfig, DEFAULT_PARTNER_CONCURRENCY } from '../../config/app-config';
+import { inLanes } from '../../infrastructure/lanes';
 import { SQL_CLIENT } from '../../infrastructure/database/tokens';
 import { CaseLookup, type CaseRef, ReceivableCommands } from '../../receivables';
 import { PARTNER_ACTOR } from '../../infrastructure/partner/amili.provider';
@@ -33,16 +40,29 @@ export class ReconciliationJob extends PeriodicJob {
     return this.config.partner!.reconcileIntervalMs;
   }
 
+  /** Open cases read per page (a property so that tests can walk several pages with few cases). */
+  protected pageSize = 200;
+
   protected async work(): Promise<number> {
+    const lanes = this.config.partner?.concurrency ?? DEFAULT_PARTNER_CONCURRENCY;
     let diverged = 0;
-    for (const ref of await this.cases.openCases()) {
-      try {
-        if (await this.reconcile(ref)) diverged++;
-      } catch (error) {
-        this.logger.warn(`Could not reconcile case ${ref.caseId}: ${(error as Error).message}`);
-      }
+    for (let after: string | null = null; ; ) {
+      const page = await this.cases.openCases(after, this.pageSize);
+      const { halted } = await inLanes(
+        page,
+        lanes,
+        async (ref) => {
+          try {
+            if (await this.reconcile(ref)) diverged++;
+          } catch (error) {
+            this.logger.warn(`Could not reconcile case ${ref.caseId}: ${(error as Error).message}`);
+          }
+        },
+        () => !this.stopping,
+      );
+      if (halted || page.length < this.pageSize) return diverged;
+      after = page[page.length - 1]!.caseId;
     }
-    return diverged;
   }
 
   private async reconcile(ref: CaseRef): Promise<boolean> {
