@@ -8,10 +8,12 @@
 import { DAY_MS, epochDay } from '../dates';
 import { isSwedishIdentityNumber } from '../identity';
 import { formatSek } from '../money';
-import { type Tx } from '../state/store';
+import { Heap } from 'heap-js';
+import { type Dirty } from '../state/serialiser';
+import { type StateIndex, type Tx } from '../state/store';
 import { type CaseRecord, type CaseState, type CaseStatus, type CostType, type SandboxState } from '../state/types';
 import { isClosed, settleInterest } from './ledger';
-import { nextPayoutRunAt, payOutDue } from './payouts';
+import { payOutDue, payoutRunDueAt } from './payouts';
 import { feesOn } from './rules';
 
 /** Registration → first action on the next tick: due at once, applied by the next `applyDue`. */
@@ -46,34 +48,87 @@ export function scheduleFirstStep(record: CaseRecord, at: number): void {
 }
 
 /**
- * Applies every step due by `tx.now` to every open case, then makes the payouts due by then. Returns
- * false, having changed nothing, when nothing was due.
+ * Applies every step due by `tx.now` to every open case, then makes the payouts due by then. Only the cases the
+ * due index names are looked at. Returns false, having changed nothing, when nothing was due.
  */
 export function applyDue(tx: Tx): boolean {
-  if (tx.now < tx.remember(NEXT_DUE, () => nextDueAt(tx.state))) return false;
-  for (const record of Object.values(tx.state.cases)) {
+  const index = tx.index(DUE_INDEX, (state) => new DueIndex(state));
+  index.update(tx.state, tx.dirty); // what this transaction changed before it asked
+  if (tx.now < index.nextAt()) return false;
+  const due: CaseRecord[] = [];
+  for (const id of index.takeDue(tx.now)) {
+    const record = tx.state.cases[id];
+    if (record) due.push(record);
+  }
+  for (const record of due) {
     if (!isClosed(record) && advance(record, tx.now)) tx.touchCase(record);
   }
-  payOutDue(tx);
-  tx.forget(NEXT_DUE);
-  return true;
+  payOutDue(tx, due);
+  // Taken out of the index above: each goes back in with its next due moment (if it has one).
+  for (const record of due) index.add(record);
+  return due.length > 0;
 }
 
-const NEXT_DUE = 'lifecycle:next-due-at';
+const DUE_INDEX = 'lifecycle:due';
+
+/** The first moment something of this case is due: a lifecycle step or a respite's end (if it is open), or a payout run. */
+export function caseDueAt(record: CaseRecord): number {
+  const step = isClosed(record) ? null : stepDue(record, Infinity);
+  return Math.min(step?.at ?? Infinity, payoutRunDueAt(record));
+}
 
 /**
- * The first moment at which `applyDue` has something to do: a step or a respite's end of an open case, or
- * an automatic payout run (Infinity if none). Kept between requests while the state stays the same, so
- * most requests find nothing due without looking at every case.
+ * The cases by the moment something of theirs is due, so that a request finds what is due without looking at
+ * every case (at tens of thousands of cases that look took milliseconds, after every change). A case's entry may
+ * be earlier than its due moment (it moved later since), never later: `takeDue` hands out every case that may be
+ * due, and the caller puts each back with its moment as it is then.
  */
-export function nextDueAt(state: Readonly<SandboxState>): number {
-  let next = Infinity;
-  for (const record of Object.values(state.cases)) {
-    if (isClosed(record)) continue;
-    const due = stepDue(record, Infinity);
-    if (due !== null && due.at < next) next = due.at;
+export class DueIndex implements StateIndex {
+  private readonly heap = new Heap<DueEntry>((a, b) => a.at - b.at);
+  /** Each case's earliest entry in the heap. */
+  private readonly earliest = new Map<string, number>();
+
+  constructor(state: Readonly<SandboxState>) {
+    for (const record of Object.values(state.cases)) this.add(record);
   }
-  return Math.min(next, nextPayoutRunAt(state));
+
+  update(state: Readonly<SandboxState>, dirty: Dirty): void {
+    for (const id of dirty.get('cases') ?? []) {
+      const record = state.cases[id];
+      if (record) this.add(record);
+    }
+  }
+
+  /** Files the case under its due moment, unless an entry at least as early is there already. */
+  add(record: CaseRecord): void {
+    const at = caseDueAt(record);
+    if (at === Infinity) return;
+    const known = this.earliest.get(record.id);
+    if (known !== undefined && known <= at) return;
+    this.earliest.set(record.id, at);
+    this.heap.push({ at, id: record.id });
+  }
+
+  /** The earliest entry's moment (Infinity when nothing is due ever). */
+  nextAt(): number {
+    return this.heap.peek()?.at ?? Infinity;
+  }
+
+  /** Takes out the entries due by `now`: the ids of the cases that may have something due. */
+  takeDue(now: number): string[] {
+    const ids = new Set<string>();
+    for (let top = this.heap.peek(); top !== undefined && top.at <= now; top = this.heap.peek()) {
+      this.heap.pop();
+      if (this.earliest.get(top.id) === top.at) this.earliest.delete(top.id);
+      ids.add(top.id);
+    }
+    return [...ids];
+  }
+}
+
+interface DueEntry {
+  at: number;
+  id: string;
 }
 
 type DueStep = { kind: 'respite_ended'; at: number } | { kind: 'next_state'; state: CaseState; at: number };

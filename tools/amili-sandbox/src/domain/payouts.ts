@@ -31,23 +31,25 @@ function runDayOf(payment: PaymentRecord): number {
 /**
  * The automatic runs: every midnight passed is a run for the payments of the day before it. Dated at
  * that midnight even when applied later (a clock advance, a restart), as the lifecycle dates its steps.
+ * `candidates` must hold every case with a payment whose run is due (the lifecycle's due index finds them).
  */
-export function payOutDue(tx: Tx): PayoutRecord[] {
+export function payOutDue(tx: Tx, candidates: readonly CaseRecord[]): PayoutRecord[] {
   const today = epochDay(tx.now);
   const byDay = new Map<number, Pending[]>();
-  for (const entry of pending(tx.state)) {
-    const day = runDayOf(entry.payment);
-    if (day <= today) byDay.set(day, [...(byDay.get(day) ?? []), entry]);
+  for (const record of candidates) {
+    for (const payment of record.payments) {
+      if (!awaitsPayout(payment)) continue;
+      const day = runDayOf(payment);
+      if (day <= today) byDay.set(day, [...(byDay.get(day) ?? []), { record, payment }]);
+    }
   }
   return [...byDay.entries()].sort(([a], [b]) => a - b).flatMap(([day, entries]) => payOut(tx, entries, day));
 }
 
-/** When the next automatic run has something to pay out: the midnight after the oldest payment not yet taken. */
-export function nextPayoutRunAt(state: Readonly<SandboxState>): number {
+/** When the next automatic run has something of this case's to pay out: the midnight after its oldest payment not yet taken. */
+export function payoutRunDueAt(record: CaseRecord): number {
   let next = Infinity;
-  for (const record of Object.values(state.cases)) {
-    for (const payment of record.payments) if (awaitsPayout(payment)) next = Math.min(next, runDayOf(payment) * DAY_MS);
-  }
+  for (const payment of record.payments) if (awaitsPayout(payment)) next = Math.min(next, runDayOf(payment) * DAY_MS);
   return next;
 }
 

@@ -16,6 +16,17 @@ import { countQuietChange } from './quiet-changes';
 import { type Collection, type Dirty, StateSerialiser } from './serialiser';
 import { emptyState, STATE_SCHEMA, type CaseRecord, type ResourceMeta, type SandboxState } from './types';
 
+/**
+ * Something derived from the state and kept up to date from the records that transactions change, instead of
+ * being recomputed from every record (the lifecycle's due index). Built from the state on first use; told of
+ * every transaction's changes right after it ran (before the next one runs); dropped, to be built again, when
+ * the state goes back to the last saved one.
+ */
+export interface StateIndex {
+  /** The records named in `dirty` were stored, changed or removed. */
+  update(state: Readonly<SandboxState>, dirty: Dirty): void;
+}
+
 /** One transaction's view: the state, the sandbox time, and which cases it changed. */
 export class Tx {
   readonly changedCases = new Set<string>();
@@ -31,7 +42,18 @@ export class Tx {
     /** Sandbox time; moves forward when the transaction advances the clock. */
     public now: number,
     private readonly memos: Map<string, unknown> = new Map(),
+    private readonly indexes: Map<string, StateIndex> = new Map(),
   ) {}
+
+  /**
+   * The index kept under `key`, built by `build` from the state when there is none. Up to date with what earlier
+   * transactions changed; this transaction's own changes so far are in `dirty`.
+   */
+  index<I extends StateIndex>(key: string, build: (state: Readonly<SandboxState>) => I): I {
+    let index = this.indexes.get(key) as I | undefined;
+    if (!index) this.indexes.set(key, (index = build(this.state)));
+    return index;
+  }
 
   /**
    * A value derived from the state, computed once and kept while the state stays the same: the store forgets
@@ -124,6 +146,8 @@ export class StateStore {
   private readonly listeners: CommitListener[] = [];
   /** Values derived from the current state (`Tx.remember`). */
   private readonly memos = new Map<string, unknown>();
+  /** Indexes kept up to date from each transaction's changes (`Tx.index`). */
+  private readonly indexes = new Map<string, StateIndex>();
   /** Set when the journal could not be brought back to its last good line: nothing more is saved. */
   private broken?: Error;
 
@@ -217,8 +241,7 @@ export class StateStore {
         waiting = applied.map(({ queued }) => queued);
         if (!applied.every(({ tx }) => tx.changedNothing)) await this.save(dirtyOf(applied.map(({ tx }) => tx)));
       } catch (error) {
-        this.memos.clear();
-        this.current = this.serialiser.restore();
+        this.restore();
         for (const queued of waiting) queued.reject(error);
         continue;
       }
@@ -231,6 +254,13 @@ export class StateStore {
         }
       }
     }
+  }
+
+  /** Back to the last saved state; what was derived from the state since is dropped with it. */
+  private restore(): void {
+    this.memos.clear();
+    this.indexes.clear();
+    this.current = this.serialiser.restore();
   }
 
   /** Appends the changes since the last save to the journal; folds it into a new snapshot when it outgrew the last one. */
@@ -274,14 +304,16 @@ export class StateStore {
   private applyAll(group: Queued[]): Applied[] {
     let applied: Applied[] = [];
     for (const queued of group) {
-      const tx = new Tx(this.current, this.now(), this.memos);
+      const tx = new Tx(this.current, this.now(), this.memos, this.indexes);
       try {
         applied.push({ queued, tx, result: queued.work(tx) });
-        if (!tx.changedNothing) this.memos.clear();
+        if (!tx.changedNothing) {
+          this.memos.clear();
+          for (const index of this.indexes.values()) index.update(tx.state, tx.dirty);
+        }
       } catch (error) {
         queued.reject(error);
-        this.memos.clear();
-        this.current = this.serialiser.restore();
+        this.restore();
         applied = this.applyAll(applied.map((a) => a.queued));
       }
     }
