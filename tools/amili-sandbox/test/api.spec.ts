@@ -138,6 +138,21 @@ describe('partner API basics', () => {
       expect(third.body.cases[0]._id).not.toBe(first.body.cases[0]._id);
     });
 
+    it('opens one case when the same invoice is registered many times at once (one group commit)', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => h.call('POST', '/case--registrations', registrationBody(creditor, { now: now(), invoiceNumber: 'SAME' }), { 'idempotency-key': `same-${i}` })),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([...Array.from({ length: 11 }, () => 200), 201]);
+      expect(new Set(answers.map((a) => a.body.cases[0]._id)).size).toBe(1);
+      // Closed, the invoice takes a new case; the closed one is still found as its latest when no case is open.
+      const [caseId] = answers.find((a) => a.status === 201)!.body.cases.map((c: any) => c._id);
+      expect((await h.call('POST', '/creditor--cancellations', { origin: 'creditor_system', creditor, invoice_number: 'SAME' })).status).toBe(200);
+      expect((await h.call('GET', `/cases/${caseId}`)).body.status).toBe('cancelled');
+      const again = await h.call('POST', '/case--registrations', registrationBody(creditor, { now: now(), invoiceNumber: 'SAME' }));
+      expect(again.status).toBe(201);
+      expect(again.body.cases[0]._id).not.toBe(caseId);
+    });
+
     it('replays the first answer for the same Idempotency-Key without doing the work again', async () => {
       const headers = { 'idempotency-key': 'reg-1' };
       const first = await h.call('POST', '/case--registrations', registrationBody(creditor, { now: now() }), headers);

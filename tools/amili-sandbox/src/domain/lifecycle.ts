@@ -53,7 +53,6 @@ export function scheduleFirstStep(record: CaseRecord, at: number): void {
  */
 export function applyDue(tx: Tx): boolean {
   const index = tx.index(DUE_INDEX, (state) => new DueIndex(state));
-  index.update(tx.state, tx.dirty); // what this transaction changed before it asked
   if (tx.now < index.nextAt()) return false;
   const due: CaseRecord[] = [];
   for (const id of index.takeDue(tx.now)) {

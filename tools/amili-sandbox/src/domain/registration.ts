@@ -6,6 +6,7 @@
 import { dayToIso, epochDay } from '../dates';
 import { newId, ocrFor } from '../identity';
 import { formatSek } from '../money';
+import { casesOfInvoice } from '../state/cases-by-invoice';
 import { type Tx } from '../state/store';
 import { type CaseRecord, type Debtor, type FirstAction, type RegistrationRecord } from '../state/types';
 import { isClosed } from './ledger';
@@ -44,9 +45,7 @@ export function register(tx: Tx, input: RegistrationInput): RegistrationResult {
 
   const refusals: string[] = [];
   const plan = input.debts.map((debt) => {
-    const earlier = Object.values(tx.state.cases)
-      .filter((c) => c.creditor === creditor.id && c.invoiceNumber === debt.invoiceNumber)
-      .sort((a, b) => b.created - a.created);
+    const earlier = casesOfInvoice(tx, creditor.id, debt.invoiceNumber).sort((a, b) => b.created - a.created);
     const open = earlier.find((c) => !isClosed(c));
     if (open) return { debt, existing: open };
     const settled = earlier.find((c) => SETTLED.has(c.status));

@@ -10,6 +10,7 @@ import { isClosed } from '../domain/ledger';
 import { respond, type Answer } from '../http/answer';
 import { notFound, unprocessable } from '../http/errors';
 import { newId } from '../identity';
+import { casesOfInvoice } from '../state/cases-by-invoice';
 import { type Tx } from '../state/store';
 import { type ActionKind, type CaseRecord } from '../state/types';
 import { Checker, isObject, type Json } from '../validation';
@@ -118,9 +119,7 @@ function findCase(tx: Tx, target: Target): CaseRecord {
     return record;
   }
   if (!tx.state.creditors[target.creditor]) throw notFound('Creditor');
-  const candidates = Object.values(tx.state.cases)
-    .filter((c) => c.creditor === target.creditor && c.invoiceNumber === target.invoiceNumber)
-    .sort((a, b) => Number(isClosed(a)) - Number(isClosed(b)) || b.created - a.created);
+  const candidates = casesOfInvoice(tx, target.creditor, target.invoiceNumber).sort((a, b) => Number(isClosed(a)) - Number(isClosed(b)) || b.created - a.created);
   if (candidates.length === 0) throw notFound(`Case for invoice ${target.invoiceNumber}`);
   return candidates[0];
 }

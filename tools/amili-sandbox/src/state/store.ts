@@ -23,7 +23,7 @@ import { emptyState, STATE_SCHEMA, type CaseRecord, type ResourceMeta, type Sand
  * the state goes back to the last saved one.
  */
 export interface StateIndex {
-  /** The records named in `dirty` were stored, changed or removed. */
+  /** The records named in `dirty` were stored, changed or removed (told again of a change, it changes nothing). */
   update(state: Readonly<SandboxState>, dirty: Dirty): void;
 }
 
@@ -46,12 +46,13 @@ export class Tx {
   ) {}
 
   /**
-   * The index kept under `key`, built by `build` from the state when there is none. Up to date with what earlier
-   * transactions changed; this transaction's own changes so far are in `dirty`.
+   * The index kept under `key` (built by `build` from the state when there is none), up to date with every
+   * change so far, this transaction's own included: indexes take the same change more than once in their stride.
    */
   index<I extends StateIndex>(key: string, build: (state: Readonly<SandboxState>) => I): I {
     let index = this.indexes.get(key) as I | undefined;
     if (!index) this.indexes.set(key, (index = build(this.state)));
+    index.update(this.state, this.dirty);
     return index;
   }
 
