@@ -4,8 +4,8 @@
  * repeat an item of the previous page and shuffle a page, as an unreliable partner would.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { parseRfc1123 } from '../dates';
-import { type Faults } from '../state/types';
+import { parseRfc1123, toSecond } from '../dates';
+import { type Faults, type ResourceMeta } from '../state/types';
 import { isObject } from '../validation';
 import { unprocessable } from './errors';
 import { type Resource } from './present';
@@ -29,24 +29,54 @@ const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TIME_FIELDS = new Set(['_updated', '_created']);
 const COMPARISONS: Record<string, (a: number, b: number) => boolean> = { $gt: (a, b) => a > b, $gte: (a, b) => a >= b };
 
-type Predicate = (item: Resource) => boolean;
+type Predicate<T> = (item: T) => boolean;
 
-export function list(items: Resource[], query: ListQuery, faults: Faults): ListAnswer {
-  const predicates = parseWhere(query.where);
-  const order = parseSort(query.sort);
+/**
+ * The page of `records` a query asks for. The time conditions are tested on the records' own times (as the wire
+ * shows them: whole seconds) before any record is presented, and each item's sort keys are worked out once, not
+ * in every comparison: a poll for what changed lately then costs little however many records there are.
+ */
+export function list<R extends ResourceMeta>(records: readonly R[], present: (record: R) => Resource, query: ListQuery, faults: Faults): ListAnswer {
+  const { times, fields } = parseWhere(query.where);
+  const keys = parseSort(query.sort);
   const page = parsePositiveInteger(query.page, 'page', 1, Number.MAX_SAFE_INTEGER);
   const maxResults = parsePositiveInteger(query.max_results, 'max_results', DEFAULT_MAX_RESULTS, MAX_RESULTS_LIMIT);
 
-  const matching = items.filter((item) => predicates.every((p) => p(item))).sort(order);
+  const matching: Row[] = [];
+  for (const record of records) {
+    if (!times.every((test) => test(record))) continue;
+    const resource = present(record);
+    if (!fields.every((test) => test(resource))) continue;
+    matching.push({ resource, keys: keys.map(({ field }) => sortKey(field, record, resource)) });
+  }
+  matching.sort((a, b) => {
+    for (let k = 0; k < keys.length; k++) {
+      const c = compareKeys(a.keys[k]!, b.keys[k]!);
+      if (c !== 0) return c * keys[k]!.direction;
+    }
+    return 0;
+  });
   const start = (page - 1) * maxResults;
-  const pageItems = matching.slice(start, start + maxResults);
-  if (start > 0 && start <= matching.length && Math.random() < faults.duplicateRate) pageItems.unshift(matching[start - 1]);
+  const pageItems = matching.slice(start, start + maxResults).map((row) => row.resource);
+  if (start > 0 && start <= matching.length && Math.random() < faults.duplicateRate) pageItems.unshift(matching[start - 1]!.resource);
   if (faults.reorder) shuffle(pageItems);
   return { _items: pageItems, _meta: { page, max_results: maxResults, total: matching.length } };
 }
 
-function parseWhere(raw: string | undefined): Predicate[] {
-  if (raw === undefined || raw === '') return [];
+interface Row {
+  resource: Resource;
+  keys: SortKey[];
+}
+
+/** A record's time as its `_created` / `_updated` shows it (RFC 1123 has whole seconds). */
+function timeOf(record: ResourceMeta, field: string): number {
+  return toSecond(field === '_created' ? record.created : record.updated);
+}
+
+function parseWhere(raw: string | undefined): { times: Predicate<ResourceMeta>[]; fields: Predicate<Resource>[] } {
+  const times: Predicate<ResourceMeta>[] = [];
+  const fields: Predicate<Resource>[] = [];
+  if (raw === undefined || raw === '') return { times, fields };
   let where: unknown;
   try {
     where = JSON.parse(raw);
@@ -54,24 +84,25 @@ function parseWhere(raw: string | undefined): Predicate[] {
     throw unprocessable({ where: 'must be a JSON object' });
   }
   if (!isObject(where)) throw unprocessable({ where: 'must be a JSON object' });
-  return Object.entries(where).map(([field, expected]): Predicate => {
+  for (const [field, expected] of Object.entries(where)) {
     if (!FIELD.test(field)) throw unprocessable({ [`where.${field}`]: 'only top-level fields can be queried' });
-    if (!isObject(expected)) return (item) => isDeepStrictEqual(item[field], expected);
+    if (!isObject(expected)) {
+      fields.push((item) => isDeepStrictEqual(item[field], expected));
+      continue;
+    }
     if (!TIME_FIELDS.has(field)) throw unprocessable({ [`where.${field}`]: 'operators are supported on _updated and _created only' });
-    const tests = Object.entries(expected).map(([operator, value]) => {
+    for (const [operator, value] of Object.entries(expected)) {
       const compare = COMPARISONS[operator];
       if (!compare) throw unprocessable({ [`where.${field}`]: `unsupported operator ${operator} (use $gt or $gte)` });
       const bound = parseRfc1123(value);
       if (bound === undefined) throw unprocessable({ [`where.${field}`]: `${operator} takes an RFC 1123 date` });
-      return (item: Resource) => compare(parseRfc1123(item[field]) ?? NaN, bound);
-    });
-    return (item) => tests.every((test) => test(item));
-  });
+      times.push((record) => compare(timeOf(record, field), bound));
+    }
+  }
+  return { times, fields };
 }
 
-type Comparator = (a: Resource, b: Resource) => number;
-
-function parseSort(raw: string | undefined): Comparator {
+function parseSort(raw: string | undefined): { field: string; direction: number }[] {
   const spec = raw === undefined || raw === '' ? '_updated' : raw;
   const keys = spec.split(',').map((part) => {
     const descending = part.startsWith('-');
@@ -81,27 +112,35 @@ function parseSort(raw: string | undefined): Comparator {
   });
   // `_id` last, so pages are stable when many items share an `_updated` second.
   if (!keys.some((k) => k.field === '_id')) keys.push({ field: '_id', direction: 1 });
-  return (a, b) => {
-    for (const { field, direction } of keys) {
-      const c = compareValues(a[field], b[field]);
-      if (c !== 0) return c * direction;
-    }
-    return 0;
-  };
+  return keys;
 }
 
-/** Dates by time, numbers by value, everything else by its text; absent values first. */
-function compareValues(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === undefined || a === null) return -1;
-  if (b === undefined || b === null) return 1;
-  const ta = parseRfc1123(a);
-  const tb = parseRfc1123(b);
-  if (ta !== undefined && tb !== undefined) return ta - tb;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = typeof a === 'string' ? a : JSON.stringify(a);
-  const sb = typeof b === 'string' ? b : JSON.stringify(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
+/**
+ * A value as it sorts: absent values first; dates (RFC 1123) by time and numbers by value, each among their own
+ * kind; everything else, and a date against a number, by its text (objects by their JSON).
+ */
+interface SortKey {
+  absent: boolean;
+  time?: number;
+  number?: number;
+  text: string;
+}
+
+function sortKey(field: string, record: ResourceMeta, resource: Resource): SortKey {
+  const value = resource[field];
+  if (TIME_FIELDS.has(field)) return { absent: false, time: timeOf(record, field), text: String(value) };
+  if (value === undefined || value === null) return { absent: true, text: '' };
+  const time = parseRfc1123(value);
+  if (time !== undefined) return { absent: false, time, text: value as string };
+  if (typeof value === 'number') return { absent: false, number: value, text: JSON.stringify(value) };
+  return { absent: false, text: typeof value === 'string' ? value : JSON.stringify(value) };
+}
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  if (a.absent || b.absent) return a.absent === b.absent ? 0 : a.absent ? -1 : 1;
+  if (a.time !== undefined && b.time !== undefined) return a.time - b.time;
+  if (a.number !== undefined && b.number !== undefined) return a.number - b.number;
+  return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
 }
 
 function parsePositiveInteger(raw: string | undefined, name: string, fallback: number, max: number): number {

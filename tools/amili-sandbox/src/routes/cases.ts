@@ -10,11 +10,7 @@ export function caseRoutes(app: FastifyInstance, { store }: RouteContext): void 
   app.get<{ Querystring: ListQuery }>('/cases', (request, reply) =>
     respond(store, request, reply, (tx) => ({
       statusCode: 200,
-      body: list(
-        Object.values(tx.state.cases).map((c) => presentCase(c, tx.now)),
-        request.query,
-        tx.state.faults,
-      ),
+      body: list(Object.values(tx.state.cases), (record) => presentCase(record, tx.now), request.query, tx.state.faults),
     })),
   );
 

@@ -20,7 +20,7 @@ export function creditorRoutes(app: FastifyInstance, { store }: RouteContext): v
   app.get<{ Querystring: ListQuery }>('/creditors', (request, reply) =>
     respond(store, request, reply, (tx) => ({
       statusCode: 200,
-      body: list(Object.values(tx.state.creditors).map(presentCreditor), request.query, tx.state.faults),
+      body: list(Object.values(tx.state.creditors), presentCreditor, request.query, tx.state.faults),
     })),
   );
 

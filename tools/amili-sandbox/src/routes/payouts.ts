@@ -10,7 +10,7 @@ export function payoutRoutes(app: FastifyInstance, { store }: RouteContext): voi
   app.get<{ Querystring: ListQuery }>('/payouts', (request, reply) =>
     respond(store, request, reply, (tx) => ({
       statusCode: 200,
-      body: list(Object.values(tx.state.payouts).map(presentPayout), request.query, tx.state.faults),
+      body: list(Object.values(tx.state.payouts), presentPayout, request.query, tx.state.faults),
     })),
   );
 

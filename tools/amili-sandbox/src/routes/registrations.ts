@@ -27,7 +27,7 @@ export function registrationRoutes(app: FastifyInstance, { store }: RouteContext
   app.get<{ Querystring: ListQuery }>('/case--registrations', (request, reply) =>
     respond(store, request, reply, (tx) => ({
       statusCode: 200,
-      body: list(Object.values(tx.state.registrations).map(presentRegistration), request.query, tx.state.faults),
+      body: list(Object.values(tx.state.registrations), presentRegistration, request.query, tx.state.faults),
     })),
   );
 
