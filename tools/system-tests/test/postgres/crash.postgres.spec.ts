@@ -1,7 +1,8 @@
 /**
- * kill -9 of the API, again and again, under a command load against the PostgreSQL server (see
- * support/crash-scenario.ts for what is checked, and what "exactly once" means for the partner's calls).
- * About a minute of load with five kills, so it fits CI; `pnpm soak` runs the same for longer.
+ * kill -9 of the API, again and again, and of the partner sandbox now and then, under a command load against the
+ * PostgreSQL server (see support/crash-scenario.ts for what is checked, and what "exactly once" means for the
+ * partner's calls). About a minute of load with five kills of the API and two of the partner, so it fits CI;
+ * `pnpm soak` runs the same for longer.
  */
 import { CONVERGE_MAX_MS, describeRun, runCrashLoad, verifyAfterCrashes } from '../support/crash-scenario';
 import { type System, activatedCompany, startSystem, type FreshSchema, freshSchema } from '../support/processes';
@@ -10,6 +11,7 @@ const url = process.env.DATABASE_URL;
 const ORG = '556036-0793';
 const LOAD_MS = Number(process.env.CRASH_LOAD_MS ?? 45_000);
 const KILLS = Number(process.env.CRASH_KILLS ?? 5);
+const PARTNER_KILLS = Number(process.env.CRASH_PARTNER_KILLS ?? 2);
 
 if (!url)
   describe('kill -9 under load on the PostgreSQL server', () => {
@@ -38,9 +40,10 @@ else
       await schema?.drop();
     });
 
-    it(`${KILLS} kill -9s during ${LOAD_MS / 1000} s of load: nothing acknowledged is lost, the read models converge, every partner call takes effect once`, async () => {
-      const load = await runCrashLoad(system, token, { durationMs: LOAD_MS, kills: KILLS, clients: 4, prefix: 'K', log: (line) => console.log(line) });
+    it(`${KILLS} kill -9s of the API and ${PARTNER_KILLS} of the partner during ${LOAD_MS / 1000} s of load: nothing acknowledged is lost, the read models converge, every partner call takes effect once`, async () => {
+      const load = await runCrashLoad(system, token, { durationMs: LOAD_MS, kills: KILLS, partnerKills: PARTNER_KILLS, clients: 4, prefix: 'K', log: (line) => console.log(line) });
       expect(load.kills).toBe(KILLS);
+      expect(load.partnerKills).toBe(PARTNER_KILLS);
       expect(load.acknowledged.filter((a) => a.kind === 'send').length).toBeGreaterThan(20);
       await system.partner('POST', '/_sandbox/faults', {});
       const check = await verifyAfterCrashes(system, databaseUrl, load, 'K');

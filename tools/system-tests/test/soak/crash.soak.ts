@@ -1,6 +1,7 @@
 /**
  * `pnpm soak`: the crash scenario of test/postgres/crash.postgres.spec.ts for SOAK_MINUTES (default 10) on the
- * PostgreSQL server (DATABASE_URL): rounds of a minute of load with SOAK_KILLS_PER_ROUND kill -9s (default 3)
+ * PostgreSQL server (DATABASE_URL): rounds of a minute of load with SOAK_KILLS_PER_ROUND kill -9s of the API (default 3)
+ * and SOAK_PARTNER_KILLS_PER_ROUND of the partner sandbox (default 1)
  * against one long-lived system, each round checked as in CI (nothing acknowledged lost, read models equal
  * to the fold of the log, every partner call taking effect once), then a summary. Not part of CI.
  */
@@ -11,6 +12,7 @@ const url = process.env.DATABASE_URL;
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const ROUND_MS = Number(process.env.SOAK_ROUND_MS ?? 60_000);
 const KILLS_PER_ROUND = Number(process.env.SOAK_KILLS_PER_ROUND ?? 3);
+const PARTNER_KILLS_PER_ROUND = Number(process.env.SOAK_PARTNER_KILLS_PER_ROUND ?? 1);
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 4);
 
 describe(`Soak: kill -9 under load for ${MINUTES} minutes`, () => {
@@ -39,7 +41,7 @@ describe(`Soak: kill -9 under load for ${MINUTES} minutes`, () => {
       const round = rounds.length + 1;
       const durationMs = Math.min(ROUND_MS, Math.max(10_000, MINUTES * 60_000 - (Date.now() - started)));
       const prefix = `S${round}`;
-      const load = await runCrashLoad(system, token, { durationMs, kills: KILLS_PER_ROUND, clients: CLIENTS, prefix, log: (line) => process.stdout.write(`  round ${round}: ${line}\n`) });
+      const load = await runCrashLoad(system, token, { durationMs, kills: KILLS_PER_ROUND, partnerKills: PARTNER_KILLS_PER_ROUND, clients: CLIENTS, prefix, log: (line) => process.stdout.write(`  round ${round}: ${line}\n`) });
       await system.partner('POST', '/_sandbox/faults', {});
       const check = await verifyAfterCrashes(system, databaseUrl, load, prefix);
       await system.partner('POST', '/_sandbox/faults', { loseResponseRate: 0.05 });
@@ -52,7 +54,8 @@ describe(`Soak: kill -9 under load for ${MINUTES} minutes`, () => {
     process.stdout.write(
       [
         `Soak passed: ${rounds.length} rounds in ${((Date.now() - started) / 60_000).toFixed(1)} min`,
-        `  kill -9: ${sum((r) => r.load.kills)} (back after ${Math.min(...restarts)}–${Math.max(...restarts)} ms, median ${restarts.sort((a, b) => a - b)[Math.floor(restarts.length / 2)]} ms)`,
+        `  kill -9 of the partner sandbox: ${sum((r) => r.load.partnerKills)}`,
+        `  kill -9 of the API: ${sum((r) => r.load.kills)} (back after ${Math.min(...restarts)}–${Math.max(...restarts)} ms, median ${restarts.sort((a, b) => a - b)[Math.floor(restarts.length / 2)]} ms)`,
         `  acknowledged commands: ${sum((r) => r.load.acknowledged.length)}, all in the log; answers lost in a crash: ${sum((r) => r.load.unknown)}; refused: ${sum((r) => r.load.refused)}`,
         `  invoices: ${sum((r) => r.check.streams)}, events: ${sum((r) => r.check.events)}; partner cases: ${sum((r) => r.check.partnerCases)}, one per registered invoice`,
         `  partner calls absorbed as replays of their idempotency key: ${sum((r) => r.check.replayedCalls)}`,

@@ -136,6 +136,8 @@ export interface System {
   partner(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Starts the API again on the same port and data (stop or crash it first); `env` changes its environment from now on. */
   restartApi(env?: Record<string, string>): Promise<void>;
+  /** Starts the partner sandbox again on the same port and data (stop or crash it first). */
+  restartSandbox(): Promise<void>;
   /** Starts one more API instance with the same settings (and `env`) on a port of its own: for several instances on one PostgreSQL server. */
   startAnotherApi(env?: Record<string, string>): Promise<Program>;
   stop(): Promise<void>;
@@ -150,12 +152,14 @@ async function json(response: Response) {
   }
 }
 
+const SANDBOX_SCRIPT = 'tools/amili-sandbox/dist/main.js';
+
 export async function startSystem(options: { databaseUrl?: string; apiEnv?: Record<string, string>; sandboxEnv?: Record<string, string>; inbox?: boolean } = {}): Promise<System> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pm-system-'));
   const [apiPort, sandboxPort] = [await freePort(), await freePort()];
   const jwtSecret = randomUUID();
   const webhookSecret = randomUUID();
-  const sandbox = await new Program('sandbox', 'tools/amili-sandbox/dist/main.js', {
+  const sandboxEnv: Record<string, string> = {
     DATA_DIR: dataDir,
     SANDBOX_PORT: String(sandboxPort),
     SANDBOX_TICK_MS: '200',
@@ -164,7 +168,8 @@ export async function startSystem(options: { databaseUrl?: string; apiEnv?: Reco
     // Every save checked against a plain JSON.stringify: a record changed without a new version fails loudly.
     SANDBOX_VERIFY_SAVES: '1',
     ...options.sandboxEnv,
-  }, `http://127.0.0.1:${sandboxPort}`).start();
+  };
+  let sandbox = await new Program('sandbox', SANDBOX_SCRIPT, sandboxEnv, `http://127.0.0.1:${sandboxPort}`).start();
   const sandboxKey = readFileSync(join(dataDir, 'amili-sandbox', 'api-key'), 'utf8').trim();
   let apiEnv: Record<string, string> = {
     DATA_DIR: dataDir,
@@ -183,7 +188,9 @@ export async function startSystem(options: { databaseUrl?: string; apiEnv?: Reco
   return {
     dataDir,
     ...(options.inbox ? { inbox: join(dataDir, 'bank-inbox') } : {}),
-    sandbox,
+    get sandbox() {
+      return sandbox;
+    },
     get api() {
       return api;
     },
@@ -204,6 +211,9 @@ export async function startSystem(options: { databaseUrl?: string; apiEnv?: Reco
     async restartApi(env) {
       apiEnv = { ...apiEnv, ...env };
       api = await new Program('api', 'apps/api/dist/main.js', apiEnv, api.url).start();
+    },
+    async restartSandbox() {
+      sandbox = await new Program('sandbox', SANDBOX_SCRIPT, sandboxEnv, sandbox.url).start();
     },
     async startAnotherApi(env) {
       const port = await freePort();
