@@ -2,13 +2,15 @@
  * Executes the partner jobs queued by the outbox projection, oldest first and one at a time per invoice;
  * jobs of different invoices run side by side (AMILI_CONCURRENCY, default 4), since each one mostly waits
  * for the partner's answer.
- * Transient failures are retried with growing, jittered delays until the partner answers; a refusal is
+ * Transient failures are retried with growing, jittered delays until the partner answers; once a call gets
+ * through again after the partner was unreachable, the jobs that were waiting out their delay for the same reason
+ * are due at once (an outage's backlog is not left to wait up to half a minute more); a refusal is
  * recorded on the case (status `rejected` with the partner's reason) or, for a stop or a report on a
  * case the partner has already closed, taken as done. Calls carry the job id as idempotency key, so a
  * retry after a crash or a lost answer never creates a second case at the partner.
  */
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AmiliAdapter, PartnerRefusedError, isAlreadyClosed } from '@pm/amili-adapter';
+import { AmiliAdapter, PartnerRefusedError, PartnerUnavailableError, isAlreadyClosed } from '@pm/amili-adapter';
 import { companyDecider, isDomainError, streams } from '@pm/domain';
 import { type SqlClient } from '@pm/event-store';
 import { APP_CONFIG, type AppConfig, DEFAULT_PARTNER_CONCURRENCY } from '../../config/app-config';
@@ -35,6 +37,8 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private stopped = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** A job found the partner unreachable since the last call that got through. */
+  private partnerWasUnreachable = false;
   /** Creditor lookups in flight per company: concurrent jobs of one company link its creditor once. */
   private readonly creditorLookups = new Map<string, Promise<string>>();
 
@@ -108,20 +112,34 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     const context: CommandContext = { actor: PARTNER_ACTOR, correlationId: job.correlationId ?? jobId, causationId: jobId };
     try {
       const outcome = await this.perform(jobId, job, context);
-      await this.sql.query(`UPDATE ${OUTBOX_TABLE} SET status = 'done', outcome = $2, attempts = $3, done_at = now(), last_error = NULL WHERE job_id = $1`, [
-        jobId,
-        outcome,
-        attempts + 1,
-      ]);
+      await this.sql.query(
+        `UPDATE ${OUTBOX_TABLE} SET status = 'done', outcome = $2, attempts = $3, done_at = now(), last_error = NULL, waits_for_partner = false WHERE job_id = $1`,
+        [jobId, outcome, attempts + 1],
+      );
+      if (this.partnerWasUnreachable) await this.partnerIsBack();
     } catch (error) {
       const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(attempts, 12)) * (0.5 + Math.random() / 2);
       const message = error instanceof Error ? error.message : String(error);
+      const unreachable = error instanceof PartnerUnavailableError;
+      if (unreachable) this.partnerWasUnreachable = true;
       this.logger.warn(`Partner job ${job.kind} for ${'caseId' in job ? job.caseId : job.companyId} failed (attempt ${attempts + 1}): ${message}`);
       await this.sql.query(
-        `UPDATE ${OUTBOX_TABLE} SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval WHERE job_id = $1`,
-        [jobId, attempts + 1, message.slice(0, 1000), String(Math.round(delay))],
+        `UPDATE ${OUTBOX_TABLE} SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval, waits_for_partner = $5 WHERE job_id = $1`,
+        [jobId, attempts + 1, message.slice(0, 1000), String(Math.round(delay)), unreachable],
       );
     }
+  }
+
+  /**
+   * A call got through after the partner was unreachable: the jobs waiting out a delay because of that are due now
+   * (the lanes still bound how many calls go at once). Jobs that failed for other reasons keep their delays.
+   */
+  private async partnerIsBack(): Promise<void> {
+    this.partnerWasUnreachable = false;
+    const { rowCount } = await this.sql.query(
+      `UPDATE ${OUTBOX_TABLE} SET next_attempt_at = now() WHERE status = 'pending' AND waits_for_partner AND next_attempt_at > now()`,
+    );
+    if (rowCount) this.logger.log(`The partner answers again: ${rowCount} waiting job(s) are due now`);
   }
 
   /** Does the call and records its result; returns a short outcome for the job row. Throws to retry. */

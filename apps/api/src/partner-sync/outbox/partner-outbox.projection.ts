@@ -69,6 +69,8 @@ export class PartnerOutboxProjection implements Projection {
     )`,
     `CREATE INDEX IF NOT EXISTS sync_outbox_pending ON ${OUTBOX_TABLE} (status, next_attempt_at) WHERE status = 'pending'`,
     `CREATE INDEX IF NOT EXISTS sync_outbox_key ON ${OUTBOX_TABLE} (ordering_key, seq)`,
+    // The job's last attempt found the partner unreachable (not a fault of the job): retried at once when it is back.
+    `ALTER TABLE ${OUTBOX_TABLE} ADD COLUMN IF NOT EXISTS waits_for_partner boolean NOT NULL DEFAULT false`,
   ];
 
   async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {

@@ -1,0 +1,90 @@
+/**
+ * After an outage of the partner, the outbox does not leave its backlog to wait out the growing delays: the first
+ * call that gets through makes every job that was waiting because the partner was unreachable due at once. A job
+ * that failed for another reason keeps its delay.
+ */
+import { AmiliAdapter, PartnerUnavailableError } from '@pm/amili-adapter';
+import { createSandbox, type Sandbox } from '@pm/amili-sandbox';
+import { type SqlClient } from '@pm/event-store';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SQL_CLIENT } from '../src/infrastructure/database/tokens';
+import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
+
+const WAITING = ['W-1', 'W-2', 'W-3', 'W-4'];
+const BROKEN = 'B-1';
+const PROBE = 'N-1';
+
+describe('The partner outbox after an outage', () => {
+  let api: Api;
+  let sandbox: Sandbox;
+  let token: string;
+  let sql: SqlClient;
+
+  beforeAll(async () => {
+    sandbox = await createSandbox({ dataDir: join(mkdtempSync(join(tmpdir(), 'pm-outage-')), 'sandbox'), apiKey: 'sandbox-key', tickMs: 600_000 });
+    const sandboxUrl = await sandbox.listen(0, '127.0.0.1');
+    api = await startApi(pgliteStorage, '2026-11-23T10:00:00.000Z', {
+      partner: { url: sandboxUrl, apiKey: 'sandbox-key', portalUrl: `${sandboxUrl}/portal`, webhookSecret: 'secret', pollIntervalMs: 600_000, reconcileIntervalMs: 600_000, concurrency: 2 },
+    });
+    token = await companyWithUser(api, ORG.main);
+    sql = api.app.get<SqlClient>(SQL_CLIENT);
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    await sandbox?.close();
+  });
+
+  const jobs = async () =>
+    (
+      await sql.query<{ invoice: string; attempts: number; status: string; waits: boolean; next_at: string; done_at: string | null }>(
+        `SELECT job->>'invoiceNumber' AS invoice, attempts, status, waits_for_partner AS waits, next_attempt_at::text AS next_at, done_at::text AS done_at
+           FROM sync_outbox WHERE job->>'kind' = 'register_case' ORDER BY invoice`,
+      )
+    ).rows;
+
+  it('retries the jobs that waited for the partner as soon as a call gets through, and only those', async () => {
+    const adapter = api.app.get(AmiliAdapter);
+    const register = adapter.registerCase.bind(adapter);
+    let down = true;
+    const registering = jest.spyOn(adapter, 'registerCase').mockImplementation(async (input) => {
+      const number = input.invoice.invoiceNumber;
+      if (down && number === BROKEN) throw new Error('Something of our own went wrong');
+      if (down) throw new PartnerUnavailableError({ operation: 'POST /case--registrations', reason: 'network', attempts: 1, detail: 'connect ECONNREFUSED' });
+      return register(input);
+    });
+    try {
+      for (const number of [...WAITING, BROKEN]) {
+        expect((await api.call('PUT', `/api/invoices/${number}`, { token, body: invoiceBody({ ocr: undefined }) })).status).toBe(201);
+        expect((await api.call('POST', `/api/invoices/${number}/reminder-case`, { token })).status).toBe(201);
+      }
+      // Three failed attempts each: the next one 4–8 s away.
+      const before = await until(async () => {
+        const rows = await jobs();
+        return rows.length === 5 && rows.every((job) => job.attempts >= 3) ? rows : null;
+      }, 30_000);
+      expect(before.filter((job) => job.waits).map((job) => job.invoice)).toEqual(WAITING);
+
+      // The partner is back; a new job's call gets through first.
+      down = false;
+      expect((await api.call('PUT', `/api/invoices/${PROBE}`, { token, body: invoiceBody({ ocr: undefined }) })).status).toBe(201);
+      expect((await api.call('POST', `/api/invoices/${PROBE}/reminder-case`, { token })).status).toBe(201);
+      const after = await until(async () => {
+        const rows = await jobs();
+        return rows.every((job) => job.status === 'done') ? rows : null;
+      }, 30_000);
+
+      const scheduled = new Map(before.map((job) => [job.invoice, Date.parse(job.next_at)]));
+      for (const job of after.filter((j) => WAITING.includes(j.invoice))) {
+        // Done before the moment its delay would have let it run.
+        expect({ invoice: job.invoice, early: Date.parse(job.done_at!) < scheduled.get(job.invoice)! }).toEqual({ invoice: job.invoice, early: true });
+        expect(job.waits).toBe(false);
+      }
+      const broken = after.find((job) => job.invoice === BROKEN)!;
+      expect(Date.parse(broken.done_at!)).toBeGreaterThanOrEqual(scheduled.get(BROKEN)!);
+    } finally {
+      registering.mockRestore();
+    }
+  }, 60_000);
+});
