@@ -1,7 +1,7 @@
 /**
  * After an outage of the partner, the outbox does not leave its backlog to wait out the growing delays: the first
  * call that gets through makes every job that was waiting because the partner was unreachable due at once. A job
- * that failed for another reason keeps its delay.
+ * that failed for another reason keeps its delay, and a job that ends without calling the partner proves nothing.
  */
 import { AmiliAdapter, PartnerUnavailableError } from '@pm/amili-adapter';
 import { createSandbox, type Sandbox } from '@pm/amili-sandbox';
@@ -15,6 +15,7 @@ import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, u
 const WAITING = ['W-1', 'W-2', 'W-3', 'W-4'];
 const BROKEN = 'B-1';
 const PROBE = 'N-1';
+const CLOSED = 'S-1';
 
 describe('The partner outbox after an outage', () => {
   let api: Api;
@@ -48,6 +49,11 @@ describe('The partner outbox after an outage', () => {
     const adapter = api.app.get(AmiliAdapter);
     const register = adapter.registerCase.bind(adapter);
     let down = true;
+    const cancel = adapter.cancelCase.bind(adapter);
+    const cancelling = jest.spyOn(adapter, 'cancelCase').mockImplementation(async (input) => {
+      if (down) throw new PartnerUnavailableError({ operation: 'POST /creditor--cancellations', reason: 'network', attempts: 1, detail: 'connect ECONNREFUSED' });
+      return cancel(input);
+    });
     const registering = jest.spyOn(adapter, 'registerCase').mockImplementation(async (input) => {
       const number = input.invoice.invoiceNumber;
       if (down && number === BROKEN) throw new Error('Something of our own went wrong');
@@ -65,6 +71,15 @@ describe('The partner outbox after an outage', () => {
         return rows.length === 5 && rows.every((job) => job.attempts >= 3) ? rows : null;
       }, 30_000);
       expect(before.filter((job) => job.waits).map((job) => job.invoice)).toEqual(WAITING);
+
+      // Still down: a job with nothing left to do (the case was closed before it could be registered) ends without
+      // calling the partner. That is no sign the partner is back: the waiting jobs keep their delays.
+      expect((await api.call('PUT', `/api/invoices/${CLOSED}`, { token, body: invoiceBody({ ocr: undefined }) })).status).toBe(201);
+      expect((await api.call('POST', `/api/invoices/${CLOSED}/reminder-case`, { token })).status).toBe(201);
+      expect((await api.call('POST', `/api/invoices/${CLOSED}/reminder-case/close`, { token, body: { reason: 'Betalt direkt till oss' } })).status).toBe(200);
+      await until(async () => (await jobs()).find((job) => job.invoice === CLOSED && job.status === 'done'), 10_000);
+      const unchanged = (await jobs()).filter((job) => job.invoice !== CLOSED);
+      expect(unchanged.map(({ invoice, attempts, next_at }) => ({ invoice, attempts, next_at }))).toEqual(before.map(({ invoice, attempts, next_at }) => ({ invoice, attempts, next_at })));
 
       // The partner is back; a new job's call gets through first.
       down = false;
@@ -85,6 +100,7 @@ describe('The partner outbox after an outage', () => {
       expect(Date.parse(broken.done_at!)).toBeGreaterThanOrEqual(scheduled.get(BROKEN)!);
     } finally {
       registering.mockRestore();
+      cancelling.mockRestore();
     }
   }, 60_000);
 });

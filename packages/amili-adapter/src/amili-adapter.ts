@@ -106,6 +106,11 @@ export class AmiliAdapter {
     return this.client.breakerState;
   }
 
+  /** How many answers the partner has given (refusals too), by any call: a caller that saw it unreachable can tell it is back. */
+  get answers(): number {
+    return this.client.answers;
+  }
+
   // ---------------------------------------------------------------------------------------- creditor
 
   /** Links the company as a creditor; the partner answers the existing creditor for a known number. */

@@ -137,6 +137,7 @@ export class PartnerHttpClient {
   private readonly apiKey: string;
   private readonly options: Required<Omit<PartnerHttpClientOptions, 'fetch'>> & { fetch: typeof globalThis.fetch };
   private readonly breaker: CircuitBreaker;
+  private answered = 0;
 
   constructor(config: PartnerHttpClientConfig) {
     const { baseUrl, apiKey, ...rest } = config;
@@ -159,6 +160,11 @@ export class PartnerHttpClient {
 
   get breakerState(): BreakerState {
     return this.breaker.state;
+  }
+
+  /** How many answers the partner has given this client (refusals too): grows once it can be reached. */
+  get answers(): number {
+    return this.answered;
   }
 
   async get<T>(path: string, schema: z.ZodType<T>, options: GetOptions = {}): Promise<T> {
@@ -201,12 +207,12 @@ export class PartnerHttpClient {
         outcome = await this.attempt(spec, operation);
       } catch (error) {
         // A refusal is an answer; anything else thrown (a bug of ours) must not leave a probe hanging.
-        if (error instanceof PartnerRefusedError) this.breaker.succeeded();
+        if (error instanceof PartnerRefusedError) this.answeredNow();
         else this.breaker.failed(admission.probe);
         throw error;
       }
       if (outcome.ok) {
-        this.breaker.succeeded();
+        this.answeredNow();
         return outcome.value;
       }
       last = outcome.failure;
@@ -230,6 +236,11 @@ export class PartnerHttpClient {
       httpStatus: failure.httpStatus,
       cause: failure.cause,
     });
+  }
+
+  private answeredNow(): void {
+    this.answered += 1;
+    this.breaker.succeeded();
   }
 
   /** One request: a value, a transient failure to retry, or a thrown refusal. */

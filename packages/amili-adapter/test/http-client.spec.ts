@@ -191,6 +191,18 @@ describe('circuit breaker', () => {
     await expect(client.get('/x', answerSchema)).resolves.toEqual({ ok: true });
     expect(client.breakerState).toBe('closed');
     expect(requests).toHaveLength(4);
+    // Only the last call was answered: a caller that saw the partner unreachable can tell it is back.
+    expect(client.answers).toBe(1);
+  });
+
+  it('counts the answers it got, refusals included, failures and fast failures not', async () => {
+    const { client } = await setup(inOrder({ json: { ok: true } }, eveError(422, 'no'), { status: 503 }, { json: { ok: true } }), { retries: 0, breakerThreshold: 1, breakerCooldownMs: 60_000 });
+    await client.get('/x', answerSchema);
+    await expect(client.get('/x', answerSchema)).rejects.toMatchObject({ name: 'PartnerRefusedError' });
+    expect(client.answers).toBe(2);
+    await expect(client.get('/x', answerSchema)).rejects.toMatchObject({ reason: 'http_status' });
+    await expect(client.get('/x', answerSchema)).rejects.toMatchObject({ reason: 'circuit_open' });
+    expect(client.answers).toBe(2);
   });
 
   it('re-opens when the probe fails, and lets only one probe through at a time', async () => {

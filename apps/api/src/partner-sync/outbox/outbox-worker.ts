@@ -37,8 +37,8 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private stopped = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  /** A job found the partner unreachable since the last call that got through. */
-  private partnerWasUnreachable = false;
+  /** The partner's count of answers when a job last found it unreachable (see `whenPartnerIsBack`). */
+  private unreachableAtAnswer?: number;
   /** Creditor lookups in flight per company: concurrent jobs of one company link its creditor once. */
   private readonly creditorLookups = new Map<string, Promise<string>>();
 
@@ -73,6 +73,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     if (!(await this.leases.acquire(OUTBOX_LEASE))) return ran;
     const concurrency = this.config.partner?.concurrency ?? DEFAULT_PARTNER_CONCURRENCY;
     for (;;) {
+      await this.whenPartnerIsBack();
       // At most one job per invoice is due at a time (claimDue), so the jobs of one batch may run side by side.
       const due = await this.claimDue(Math.max(20, concurrency * 4));
       if (due.length === 0) return ran;
@@ -116,12 +117,11 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
         `UPDATE ${OUTBOX_TABLE} SET status = 'done', outcome = $2, attempts = $3, done_at = now(), last_error = NULL, waits_for_partner = false WHERE job_id = $1`,
         [jobId, outcome, attempts + 1],
       );
-      if (this.partnerWasUnreachable) await this.partnerIsBack();
     } catch (error) {
       const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(attempts, 12)) * (0.5 + Math.random() / 2);
       const message = error instanceof Error ? error.message : String(error);
       const unreachable = error instanceof PartnerUnavailableError;
-      if (unreachable) this.partnerWasUnreachable = true;
+      if (unreachable) this.unreachableAtAnswer = this.partner.answers;
       this.logger.warn(`Partner job ${job.kind} for ${'caseId' in job ? job.caseId : job.companyId} failed (attempt ${attempts + 1}): ${message}`);
       await this.sql.query(
         `UPDATE ${OUTBOX_TABLE} SET attempts = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval, waits_for_partner = $5 WHERE job_id = $1`,
@@ -131,11 +131,14 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * A call got through after the partner was unreachable: the jobs waiting out a delay because of that are due now
-   * (the lanes still bound how many calls go at once). Jobs that failed for other reasons keep their delays.
+   * Once the partner has answered a call (any call: a job's, the poller's, reconciliation's) after a job found it
+   * unreachable, the jobs waiting out a delay because of that are due now (the lanes still bound how many calls go
+   * at once). Jobs that failed for other reasons keep their delays; a job that succeeds without calling the partner
+   * (one with nothing left to do) proves nothing and changes nothing.
    */
-  private async partnerIsBack(): Promise<void> {
-    this.partnerWasUnreachable = false;
+  private async whenPartnerIsBack(): Promise<void> {
+    if (this.unreachableAtAnswer === undefined || this.partner.answers <= this.unreachableAtAnswer) return;
+    this.unreachableAtAnswer = undefined;
     const { rowCount } = await this.sql.query(
       `UPDATE ${OUTBOX_TABLE} SET next_attempt_at = now() WHERE status = 'pending' AND waits_for_partner AND next_attempt_at > now()`,
     );
