@@ -19,13 +19,15 @@ export class ReceivableCommands {
     metadata: Record<string, unknown> = {},
     /** Other streams the decision depends on, read with the invoice's (see DecisionOptions.alsoRead). */
     alsoRead: readonly string[] = [],
+    /** Answer only once the read models have the new events (read-your-writes; default). A background process that reads nothing back need not wait. */
+    { waitForProjections = true }: { waitForProjections?: boolean } = {},
   ) {
     return this.runner.run(
       receivableDecider,
       streams.receivable(companyId, invoiceNumber),
       (now, state, also) => makeCommand({ now, actor: context.actor }, state, also),
       context,
-      { metadata: { ...metadata, companyId, invoiceNumber }, expectedVersion, alsoRead },
+      { metadata: { ...metadata, companyId, invoiceNumber }, expectedVersion, alsoRead, waitForProjections },
     );
   }
 

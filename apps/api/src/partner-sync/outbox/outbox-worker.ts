@@ -155,8 +155,10 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     const reminderCase = state.currentCase?.caseId === job.caseId ? state.currentCase : null;
     const partnerCaseId = reminderCase?.partnerCaseId ?? undefined;
     const creditorId = await this.creditorFor(job.companyId, context);
+    // The outcome is recorded without waiting for the read models: nothing here reads them, and a lane that waited
+    // for every projection batch would spend most of its time waiting (the next job of the invoice reads its stream).
     const record = (makeCommand: Parameters<ReceivableCommands['run']>[2], reference: string) =>
-      this.receivables.run(job.companyId, job.invoiceNumber, makeCommand, context, undefined, { partnerReference: reference }).catch((error) => {
+      this.receivables.run(job.companyId, job.invoiceNumber, makeCommand, context, undefined, { partnerReference: reference }, [], { waitForProjections: false }).catch((error) => {
         // The case moved on meanwhile (closed, already registered …): the partner call stands, nothing to record.
         if (isDomainError(error)) return null;
         throw error;
