@@ -4,12 +4,9 @@
  * many of its jobs need it at the same moment.
  */
 import { AmiliAdapter } from '@pm/amili-adapter';
-import { createSandbox, type Sandbox } from '@pm/amili-sandbox';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type Sandbox } from '@pm/amili-sandbox';
 import { loadPartnerConfig } from '../src/config/app-config';
-import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
+import { type Api, ORG, companyWithUser, invoiceBody, startApiWithSandbox, until } from './support/api-harness';
 
 const CONCURRENCY = 3;
 const INVOICES = 7;
@@ -17,23 +14,10 @@ const INVOICES = 7;
 describe('The partner outbox works on several invoices at once', () => {
   let api: Api;
   let sandbox: Sandbox;
-  let sandboxUrl: string;
   let token: string;
 
   beforeAll(async () => {
-    sandbox = await createSandbox({ dataDir: join(mkdtempSync(join(tmpdir(), 'pm-outbox-')), 'sandbox'), apiKey: 'sandbox-key', tickMs: 600_000 });
-    sandboxUrl = await sandbox.listen(0, '127.0.0.1');
-    api = await startApi(pgliteStorage, '2026-11-23T10:00:00.000Z', {
-      partner: {
-        url: sandboxUrl,
-        apiKey: 'sandbox-key',
-        portalUrl: `${sandboxUrl}/portal`,
-        webhookSecret: 'secret',
-        pollIntervalMs: 600_000,
-        reconcileIntervalMs: 600_000,
-        concurrency: CONCURRENCY,
-      },
-    });
+    ({ api, sandbox } = await startApiWithSandbox('outbox', { concurrency: CONCURRENCY }));
     // Activated in the test, once the partner calls are watched.
     token = await companyWithUser(api, ORG.main, false);
   }, 60_000);

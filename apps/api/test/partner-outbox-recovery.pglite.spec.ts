@@ -4,13 +4,10 @@
  * that failed for another reason keeps its delay, and a job that ends without calling the partner proves nothing.
  */
 import { AmiliAdapter, PartnerUnavailableError } from '@pm/amili-adapter';
-import { createSandbox, type Sandbox } from '@pm/amili-sandbox';
+import { type Sandbox } from '@pm/amili-sandbox';
 import { type SqlClient } from '@pm/event-store';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SQL_CLIENT } from '../src/infrastructure/database/tokens';
-import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
+import { type Api, ORG, companyWithUser, invoiceBody, startApiWithSandbox, until } from './support/api-harness';
 
 const WAITING = ['W-1', 'W-2', 'W-3', 'W-4'];
 const BROKEN = 'B-1';
@@ -24,11 +21,7 @@ describe('The partner outbox after an outage', () => {
   let sql: SqlClient;
 
   beforeAll(async () => {
-    sandbox = await createSandbox({ dataDir: join(mkdtempSync(join(tmpdir(), 'pm-outage-')), 'sandbox'), apiKey: 'sandbox-key', tickMs: 600_000 });
-    const sandboxUrl = await sandbox.listen(0, '127.0.0.1');
-    api = await startApi(pgliteStorage, '2026-11-23T10:00:00.000Z', {
-      partner: { url: sandboxUrl, apiKey: 'sandbox-key', portalUrl: `${sandboxUrl}/portal`, webhookSecret: 'secret', pollIntervalMs: 600_000, reconcileIntervalMs: 600_000, concurrency: 2 },
-    });
+    ({ api, sandbox } = await startApiWithSandbox('outage', { concurrency: 2 }));
     token = await companyWithUser(api, ORG.main);
     sql = api.app.get<SqlClient>(SQL_CLIENT);
   }, 60_000);

@@ -4,14 +4,11 @@
  * stops a round between cases and waits for the questions already asked.
  */
 import { AmiliAdapter } from '@pm/amili-adapter';
-import { createSandbox, type Sandbox } from '@pm/amili-sandbox';
+import { type Sandbox } from '@pm/amili-sandbox';
 import { type SqlClient } from '@pm/event-store';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SQL_CLIENT } from '../src/infrastructure/database/tokens';
 import { ReconciliationJob } from '../src/partner-sync/reconciliation/reconciliation.job';
-import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
+import { type Api, ORG, companyWithUser, invoiceBody, startApiWithSandbox, until } from './support/api-harness';
 
 const CONCURRENCY = 3;
 const INVOICES = 8;
@@ -25,20 +22,8 @@ describe('Reconciliation with the partner', () => {
   const numbers = Array.from({ length: INVOICES }, (_, i) => `R-${i + 1}`);
 
   beforeAll(async () => {
-    sandbox = await createSandbox({ dataDir: join(mkdtempSync(join(tmpdir(), 'pm-reconcile-')), 'sandbox'), apiKey: 'sandbox-key', tickMs: 600_000 });
-    const sandboxUrl = await sandbox.listen(0, '127.0.0.1');
-    api = await startApi(pgliteStorage, '2026-11-23T10:00:00.000Z', {
-      partner: {
-        url: sandboxUrl,
-        apiKey: 'sandbox-key',
-        portalUrl: `${sandboxUrl}/portal`,
-        webhookSecret: 'secret',
-        // Rounds only when the test asks for one.
-        pollIntervalMs: 600_000,
-        reconcileIntervalMs: 600_000,
-        concurrency: CONCURRENCY,
-      },
-    });
+    // Rounds only when the test asks for one.
+    ({ api, sandbox } = await startApiWithSandbox('reconcile', { concurrency: CONCURRENCY }));
     token = await companyWithUser(api, ORG.main);
     job = api.app.get(ReconciliationJob);
     sql = api.app.get<SqlClient>(SQL_CLIENT);

@@ -5,11 +5,8 @@
  * Made deterministic by closing the case from inside the registration call, after the partner has answered.
  */
 import { AmiliAdapter } from '@pm/amili-adapter';
-import { createSandbox, type Sandbox } from '@pm/amili-sandbox';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Api, ORG, companyWithUser, invoiceBody, pgliteStorage, startApi, until } from './support/api-harness';
+import { type Sandbox } from '@pm/amili-sandbox';
+import { type Api, ORG, companyWithUser, invoiceBody, startApiWithSandbox, until } from './support/api-harness';
 
 describe("A case closed while the partner registers it keeps the partner's reference", () => {
   let api: Api;
@@ -18,11 +15,7 @@ describe("A case closed while the partner registers it keeps the partner's refer
   let token: string;
 
   beforeAll(async () => {
-    sandbox = await createSandbox({ dataDir: join(mkdtempSync(join(tmpdir(), 'pm-race-')), 'sandbox'), apiKey: 'sandbox-key', tickMs: 600_000 });
-    sandboxUrl = await sandbox.listen(0, '127.0.0.1');
-    api = await startApi(pgliteStorage, '2026-11-23T10:00:00.000Z', {
-      partner: { url: sandboxUrl, apiKey: 'sandbox-key', portalUrl: `${sandboxUrl}/portal`, webhookSecret: 'secret', pollIntervalMs: 600_000, reconcileIntervalMs: 600_000 },
-    });
+    ({ api, sandbox, sandboxUrl } = await startApiWithSandbox('race'));
     token = await companyWithUser(api, ORG.main);
   }, 60_000);
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { parseRfc1123, toRfc1123, toSecond } from '../src/dates';
 import { list } from '../src/http/lists';
 import { type Resource } from '../src/http/present';
 import { emptyState, type ResourceMeta } from '../src/state/types';
+import { seededRandom } from './helpers';
 
 interface Thing extends ResourceMeta {
   fields: Record<string, unknown>;
@@ -55,21 +56,9 @@ function reference(things: Thing[], where: Record<string, unknown>, sort: string
   return items.map((item) => item._id);
 }
 
-/** mulberry32: deterministic, so a failure replays from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 describe('list', () => {
   it.each([1, 2, 3, 4, 5])('pages, filters and sorts as the plain way does (seed %i)', (seed) => {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const base = Date.UTC(2026, 10, 1);
     // Few distinct seconds and values, so that ties (and the _id tiebreak) are common.

@@ -1,9 +1,13 @@
 /** Starts the real API (Fastify, real HTTP) on a given storage, with a clock the test controls. */
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type EventStore, InMemoryEventStore, type SqlClient, PostgresEventStore, createPGliteClient, createPgClient, ensureSchema } from '@pm/event-store';
+import { createSandbox, type Sandbox } from '@pm/amili-sandbox';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../../src/app';
-import { type AppConfig, parseReferenceRates } from '../../src/config/app-config';
+import { type AppConfig, type PartnerConfig, parseReferenceRates } from '../../src/config/app-config';
 import { FixedClock } from '../../src/infrastructure/event-sourcing/clock';
 import { type Storage } from '../../src/infrastructure/database/open-store';
 import { companyIdFor, signToken } from '../../src/shared/auth/tokens';
@@ -196,4 +200,17 @@ export async function until<T>(probe: () => Promise<T | null | undefined | false
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/**
+ * The API on PGlite with the partner sandbox beside it (in this process, its clock slow: the lifecycle moves only
+ * when asked), polling and reconciliation effectively off so that a test decides what reaches the partner sync.
+ */
+export async function startApiWithSandbox(name: string, partner: Partial<PartnerConfig> = {}): Promise<{ api: Api; sandbox: Sandbox; sandboxUrl: string }> {
+  const sandbox = await createSandbox({ dataDir: join(mkdtempSync(join(tmpdir(), `pm-${name}-`)), 'sandbox'), apiKey: 'sandbox-key', tickMs: 600_000 });
+  const sandboxUrl = await sandbox.listen(0, '127.0.0.1');
+  const api = await startApi(pgliteStorage, '2026-11-23T10:00:00.000Z', {
+    partner: { url: sandboxUrl, apiKey: 'sandbox-key', portalUrl: `${sandboxUrl}/portal`, webhookSecret: 'secret', pollIntervalMs: 600_000, reconcileIntervalMs: 600_000, ...partner },
+  });
+  return { api, sandbox, sandboxUrl };
 }
