@@ -168,7 +168,21 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       case 'register_case': {
         if (!reminderCase || !state.invoice) return 'skipped: the case is not the current one';
         if (reminderCase.partnerCaseId) return `already registered as ${reminderCase.partnerCaseId}`;
-        if (reminderCase.endedAt) return `skipped: the case ended (${reminderCase.status}) before registration`;
+        if (reminderCase.endedAt) {
+          // An earlier attempt may have reached the partner and lost its answer (a crash, a dropped connection): the
+          // partner then has an open case for the invoice that nothing of ours names. Its earlier cases were cancelled
+          // before this job (one invoice's jobs run in order), so an open one is this registration's: recorded on the
+          // ended case, so the audit trail and the cancellation that follows name it.
+          const found = await this.partner.findCase({ creditorId, invoiceNumber: job.invoiceNumber });
+          if (found && !found.closed) {
+            await record(
+              (base) => ({ type: 'RecordPartnerRegistration', ...base, data: { caseId: job.caseId, partnerCaseId: found.partnerCaseId, ...(found.ocr ? { partnerOcr: found.ocr } : {}) } }),
+              found.partnerCaseId,
+            );
+            return `the case ended (${reminderCase.status}) before the answer; the partner has it as ${found.partnerCaseId}`;
+          }
+          return `skipped: the case ended (${reminderCase.status}) before registration`;
+        }
         try {
           const registered = await this.partner.registerCase({ creditorId, caseId: jobId, invoice: state.invoice, claimOre: job.claimOre });
           await record(
