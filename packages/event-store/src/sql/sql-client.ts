@@ -23,9 +23,10 @@ export interface QueryResult<R> {
 
 export interface QueryOptions {
   /**
-   * Prepares the statement once per connection (under a name derived from its text) and reuses it
-   * (PostgreSQL server; PGlite ignores it): parsing and planning a statement costs more than its round trip
-   * on a local server. For hot statements of constant text only: each stays prepared on every connection.
+   * Prepares the statement once per connection (under a name derived from its text) and reuses it: parsing
+   * and planning a statement costs more than its round trip on a local server, and on PGlite more than half of
+   * a simple INSERT (see pglite-worker.cjs). For hot statements of constant text only: each stays prepared on
+   * every connection.
    * PostgreSQL plans a prepared statement again when the tables it uses change or `search_path` does.
    */
   prepare?: boolean;
@@ -284,7 +285,7 @@ export async function createPGliteClient(dataDir?: string, options: PGliteClient
 function pgliteClient(thread: PGliteThread, unlock: () => void): SqlClient {
   return {
     kind: 'pglite',
-    query: (text, params) => thread.request({ op: 'query', text, params }),
+    query: (text, params, options) => thread.request({ op: 'query', text, params, prepare: options?.prepare }),
     async transaction(fn, options) {
       const tx = thread.id();
       // Nothing waits for BEGIN unless its opening statement's rows are wanted: the callback's statements follow it
@@ -294,7 +295,10 @@ function pgliteClient(thread: PGliteThread, unlock: () => void): SqlClient {
       let result;
       let closing: string[];
       try {
-        const executor = transactionExecutor((text, params) => thread.request({ op: 'query', tx, text, params }), options?.opening ? await begun : []);
+        const executor = transactionExecutor(
+          (text, params, queryOptions) => thread.request({ op: 'query', tx, text, params, prepare: queryOptions?.prepare }),
+          options?.opening ? await begun : [],
+        );
         result = await fn(executor.tx);
         closing = executor.closing;
         await begun;
