@@ -197,7 +197,20 @@ itself), "before" its RSS when the phase began. The parent uploads the file over
         figures.push({ figure: `Append, ${who}: ours vs raw SQL`, ours: `${fmt.int(appendsPerSecond(ours))} appends/s`, baseline: `raw SQL: ${fmt.int(appendsPerSecond(raw))} appends/s`, ratio: `${vsRaw.toFixed(2)}×`, goal: '≥ 0.95×', met: vsRaw >= 0.95 });
         if (emmett && vsEmmett !== undefined)
           figures.push({ figure: `Append, ${who}: ours vs Emmett`, ours: `${fmt.int(appendsPerSecond(ours))} appends/s`, baseline: `Emmett: ${fmt.int(appendsPerSecond(emmett))} appends/s`, ratio: `${vsEmmett.toFixed(2)}×`, goal: '≥ 1.5×', met: vsEmmett >= 1.5 });
-        if (runOf(r, 'raw-prepared', w)) {
+        const prepared = runOf(r, 'raw-prepared', w);
+        if (prepared) {
+          // The store prepares its statements; the plain INSERT is the headline baseline, this one the stricter reading.
+          const vsPrepared = appendsPerSecond(ours) / appendsPerSecond(prepared);
+          figures.push({
+            figure: `Append, ${who}: ours vs raw SQL, prepared`,
+            ours: `${fmt.int(appendsPerSecond(ours))} appends/s`,
+            baseline: `raw SQL, the same INSERT prepared: ${fmt.int(appendsPerSecond(prepared))} appends/s`,
+            ratio: `${vsPrepared.toFixed(2)}×`,
+            goal: '≥ 0.95×',
+            met: vsPrepared >= 0.95,
+          });
+        }
+        if (prepared) {
           const rung = (c: Contender) => {
             const x = runOf(r, c, w);
             return x ? `${fmt.int(appendsPerSecond(x))}/s (${(appendsPerSecond(x) / appendsPerSecond(raw)).toFixed(2)}×)` : '—';
@@ -264,8 +277,10 @@ meanwhile is refused by the unique (stream, version) index and reported as a ver
 processes with a NOTIFY, at most one per 2 ms, carried by the INSERT when one is due (delivered with its commit; one is sent on its
 own only for a commit no carried one covers); the API instance that feeds the read models leaves it out, nobody else
 waits for its appends. For a head it does not know, the store reads it in the INSERT's transaction (BEGIN, head read, INSERT,
-COMMIT): the store's only path before, shown for what the known head saves. PGlite has no prepared statements through its API and
-no NOTIFY here.
+COMMIT): the store's only path before, shown for what the known head saves. On PGlite a prepared statement is parsed and
+described once on the database's thread, then bound and run in one call into its runtime (PGlite's own \`query\` makes six and
+plans every time); there is no NOTIFY there. The headline baseline is the plain statement, as a hand-written INSERT sends it;
+the prepared rung is the baseline to read for what the store's own work costs.
 
 | store | writers | the INSERT, autocommit (baseline) | the same, prepared | + a NOTIFY carried by the INSERT every 2 ms (the store's steps, head known) | BEGIN, head read, INSERT (with the NOTIFY when due), COMMIT (head not known) | our event store | ours without the NOTIFY (the API instance that feeds the read models) |
 |---|---|---|---|---|---|---|---|

@@ -123,7 +123,7 @@ function rawContestant(contender: Contender, sql: SqlClient, table: string): Con
   const due = sql.kind === 'postgres' ? notifyDue() : () => false;
   const args = (a: RawAppend) => [a.streamId, a.recordedAt, a.rowsJson];
   const notifyArgs = ['es_appended', 'bench'];
-  // Prepared once per connection, as the store's own head read and INSERT are (the PostgreSQL server; PGlite ignores it).
+  // Prepared once per connection, as the store's own head read and INSERT are (on PGlite: on its thread, see pglite-worker.cjs).
   const prepared = { prepare: true };
   return {
     contender,
