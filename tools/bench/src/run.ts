@@ -209,8 +209,6 @@ itself), "before" its RSS when the phase began. The parent uploads the file over
             goal: '≥ 0.95×',
             met: vsPrepared >= 0.95,
           });
-        }
-        if (prepared) {
           const rung = (c: Contender) => {
             const x = runOf(r, c, w);
             return x ? `${fmt.int(appendsPerSecond(x))}/s (${(appendsPerSecond(x) / appendsPerSecond(raw)).toFixed(2)}×)` : '—';
