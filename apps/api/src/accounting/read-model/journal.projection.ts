@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type BankPaymentEvent } from '@pm/domain';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
-import { type LiveChange, type Projection, companyIdOf } from '../../infrastructure/projections/projection';
+import { type ApplyContext, type LiveChange, type Projection, companyIdOf, write } from '../../infrastructure/projections/projection';
 
 /** The general journal: every booked entry, in the order it was booked, for the SIE export. */
 @Injectable()
@@ -22,7 +22,7 @@ export class JournalProjection implements Projection {
     'CREATE INDEX IF NOT EXISTS rm_journal_company_date ON rm_journal (company_id, entry_date, position_commit, position_prepare)',
   ];
 
-  async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], context?: ApplyContext): Promise<LiveChange[]> {
     const rows = [];
     for (const stored of events) {
       if (stored.type !== 'BankPaymentBooked') continue;
@@ -42,7 +42,9 @@ export class JournalProjection implements Projection {
     }
     // One statement per batch: an import of a large bank file books tens of thousands of entries.
     if (rows.length > 0)
-      await tx.query(
+      await write(
+        tx,
+        context,
         `INSERT INTO rm_journal (entry_id, company_id, position_commit, position_prepare, entry_date, text, lines, booked_at)
          SELECT r.entry_id, r.company_id, r.position_commit, r.position_prepare, r.entry_date, r.text, r.lines, r.booked_at
            FROM jsonb_to_recordset($1::jsonb) AS r(entry_id text, company_id text, position_commit bigint, position_prepare bigint,

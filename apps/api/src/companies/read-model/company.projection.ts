@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type CompanyEvent, type CompanyState, companyDecider } from '@pm/domain';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
-import { type ApplyContext, type LiveChange, type Projection } from '../../infrastructure/projections/projection';
+import { type ApplyContext, type LiveChange, type Projection, write } from '../../infrastructure/projections/projection';
 import { foldStreams } from '../../infrastructure/projections/fold-streams';
 
 export const COMPANY_STREAM_PREFIX = 'company-';
@@ -31,7 +31,9 @@ export class CompanyProjection implements Projection {
     const changes: LiveChange[] = [];
     for (const [streamId, { state, last }] of folded) {
       if (state.status !== 'registered') continue;
-      await tx.query(
+      await write(
+        tx,
+        context,
         `INSERT INTO rm_companies (company_id, stream_id, organisation_number, version, state) VALUES ($1,$2,$3,$4,$5)
          ON CONFLICT (company_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state`,
         [state.companyId, streamId, state.organisationNumber, last.streamVersion, JSON.stringify(state)],

@@ -7,7 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ReceivableEvent } from '@pm/domain';
 import { type SqlExecutor, type StoredEvent } from '@pm/event-store';
-import { type LiveChange, type Projection, companyIdOf } from '../../infrastructure/projections/projection';
+import { type ApplyContext, type LiveChange, type Projection, companyIdOf, write } from '../../infrastructure/projections/projection';
 import { type PartnerJob, orderingKey } from './partner-jobs';
 
 export const OUTBOX_TABLE = 'sync_outbox';
@@ -73,13 +73,26 @@ export class PartnerOutboxProjection implements Projection {
     `ALTER TABLE ${OUTBOX_TABLE} ADD COLUMN IF NOT EXISTS waits_for_partner boolean NOT NULL DEFAULT false`,
   ];
 
-  async apply(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<LiveChange[]> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], context?: ApplyContext): Promise<LiveChange[]> {
+    const rows = [];
     for (const event of events) {
       const job = jobFor(event);
       if (!job) continue;
       // The partner call continues the chain of work that caused the event.
-      await enqueue(tx, event.metadata.eventId, { ...job, correlationId: event.metadata.correlationId });
+      rows.push({ job_id: event.metadata.eventId, ordering_key: orderingKey(job), company_id: job.companyId, job: { ...job, correlationId: event.metadata.correlationId } });
     }
+    // The batch's jobs in one statement, numbered (`seq`) in the order of their events: a case's jobs run in that order.
+    if (rows.length > 0)
+      await write(
+        tx,
+        context,
+        `INSERT INTO ${OUTBOX_TABLE} (job_id, ordering_key, company_id, job)
+         SELECT r.job_id, r.ordering_key, r.company_id, r.job
+           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (job_id text, ordering_key text, company_id text, job jsonb)) WITH ORDINALITY AS r(job_id, ordering_key, company_id, job, n)
+          ORDER BY r.n
+         ON CONFLICT (job_id) DO NOTHING`,
+        [JSON.stringify(rows)],
+      );
     return [];
   }
 }
