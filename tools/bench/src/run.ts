@@ -10,8 +10,9 @@
  * - web: BENCH_WEB_INVOICES (10,000), BENCH_WEB_RUNS (15);
  * - append: BENCH_APPEND_EVENTS (events per measured run, 10,000), BENCH_APPEND_WRITERS (1,8), BENCH_APPEND_ROUNDS (3),
  *   BENCH_APPEND_LADDER=0 to leave out the raw SQL variants that split the gap;
- * - http: BENCH_HTTP_SECONDS (20, per run), BENCH_HTTP_CONNECTIONS (16), BENCH_HTTP_INVOICES (created first: the most
- *   sends a run can make; by default five times what the rate of the first 1,000 PUTs says the run needs);
+ * - http: BENCH_HTTP_SECONDS (20, per run), BENCH_HTTP_CONNECTIONS (16), BENCH_HTTP_ROUNDS (3: the baseline and the sends, in
+ *   turn, the median round reported), BENCH_HTTP_INVOICES (fresh invoices created before each round: the most sends it can
+ *   make; by default five times what the rate of the first 1,000 PUTs says a round needs);
  * - live: BENCH_LIVE_RATE (500 commands/s), BENCH_LIVE_SECONDS (20).
  */
 import os from 'node:os';
@@ -299,11 +300,14 @@ ${figuresComment(figures)}`,
     const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
     const connections = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
     const invoices = process.env.BENCH_HTTP_INVOICES ? Number(process.env.BENCH_HTTP_INVOICES) : undefined;
+    const rounds = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
     const results: HttpBenchResult[] = [];
     for (const store of storesToRun()) {
-      console.log(`http: send to reminder handling for ${seconds} s with ${connections} connections on ${store}`);
-      results.push(await benchHttp({ store, databaseUrl: process.env.DATABASE_URL, seconds, connections, invoices }, (line) => console.log(line)));
+      console.log(`http: send to reminder handling for ${seconds} s with ${connections} connections on ${store}, ${rounds} round(s)`);
+      results.push(await benchHttp({ store, databaseUrl: process.env.DATABASE_URL, seconds, connections, invoices, rounds }, (line) => console.log(line)));
     }
+    const roundsLine = (r: HttpBenchResult) =>
+      `- ${storeName(r.store)}: ${r.rounds.map(({ health, send }) => `${fmt.int(send.rps)}/s with p99 ${send.p99} ms (/health ${fmt.int(health.rps)}/s)`).join('; ')}.`;
     const cells = (x: HttpRun) =>
       [
         `${x.p50} ms`,
@@ -338,16 +342,21 @@ ${figuresComment(figures)}`,
       'http',
       `## Commands over HTTP: send to reminder handling
 
-Command: \`${serverPrefix()}${benchEnv('BENCH_HTTP_SECONDS', 'BENCH_HTTP_CONNECTIONS', 'BENCH_HTTP_INVOICES', 'BENCH_CHILD_NODE_OPTIONS', 'BENCH_STORES')}pnpm bench http\` (${today()}; ${machine()}).
+Command: \`${serverPrefix()}${benchEnv('BENCH_HTTP_SECONDS', 'BENCH_HTTP_CONNECTIONS', 'BENCH_HTTP_INVOICES', 'BENCH_HTTP_ROUNDS', 'BENCH_CHILD_NODE_OPTIONS', 'BENCH_STORES')}pnpm bench http\` (${today()}; ${machine()}).
 The built API (\`apps/api/dist/main.js\`) in a process of its own, in a fresh schema (or data directory), with \`AMILI_SYNC=off\` (no partner: the outbox,
 polling and reconciliation are not loaded) and \`SEED_DEMO=0\`; a company registered and activated, then overdue invoices created with
-PUT (${results.map((r) => `${fmt.int(r.invoices)} on ${storeName(r.store)}`).join(', ')}; not measured; it warms the process up). autocannon 9 then drives each request for ${results[0].send.seconds.toFixed(0)} s at full speed with ${results[0].connections} connections (each sends its next
+PUT before each round (${results.map((r) => `${fmt.int(r.invoices)} in all on ${storeName(r.store)}`).join(', ')}; not measured; it warms the process up). autocannon 9 then drives each request for ${results[0].send.seconds.toFixed(0)} s at full speed with ${results[0].connections} connections (each sends its next
 request when the previous one is answered), every POST on the next fresh invoice; GET /health (the HTTP stack and one \`SELECT 1\`) with the same
-connections and time is the baseline, the ceiling of any request on this stack and machine. Goals (issue 8): at least 1,500/s with p99 under 25 ms on 2 cores.
+connections and time is the baseline, the ceiling of any request on this stack and machine. Both run ${results[0].rounds.length > 1 ? `${results[0].rounds.length} times, in turn, on the same
+process; the table has the round with the median send rate` : 'once'} (this machine's speed drifts by as much as half within an hour: one run decides nothing). Goals (issue 8):
+at least 1,500/s with p99 under 25 ms on 2 cores.
 
 | store | request | requests/s (ratio to /health) | p50 | p90 | p99 | max | non-2xx / errors | API process CPU per request | PostgreSQL server CPU per request | PostgreSQL transactions per request | load generator CPU per request |
 |---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.map((row) => `| ${row} |`).join('\n')}
+
+Every round (sends, their p99, and the baseline just before them):
+${results.map(roundsLine).join('\n')}
 
 A send reads the invoice's stream, decides with the domain's decider, appends with the expected version, and answers 201 once every
 read model has the new event (read-your-writes): the projections' transactions (invoice list, case view, audit trail, …) are part of
