@@ -300,7 +300,7 @@ ${figuresComment(figures)}`,
     const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 20);
     const connections = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
     const invoices = process.env.BENCH_HTTP_INVOICES ? Number(process.env.BENCH_HTTP_INVOICES) : undefined;
-    const rounds = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
+    const rounds = Math.max(1, Math.trunc(Number(process.env.BENCH_HTTP_ROUNDS ?? 3)) || 1);
     const results: HttpBenchResult[] = [];
     for (const store of storesToRun()) {
       console.log(`http: send to reminder handling for ${seconds} s with ${connections} connections on ${store}, ${rounds} round(s)`);

@@ -181,7 +181,7 @@ export async function benchHttp(options: HttpBenchOptions, log: (line: string) =
     let ranOut = false;
     const headers = { authorization: `Bearer ${api.token}` };
     const rounds: { health: HttpRun; send: HttpRun }[] = [];
-    // This machine's speed drifts by half within an hour (other guests on its host): one run decides nothing, the median of a few says more.
+    // This machine's speed drifts by half within an hour: one run decides nothing, the median of a few says more.
     for (let round = 1; round <= options.rounds && !ranOut; round++) {
       const label = options.rounds > 1 ? ` (round ${round} of ${options.rounds})` : '';
       // Fresh invoices for the round, those the last one left counted: the database grows by what is sent, not by rounds of slack.
