@@ -74,32 +74,30 @@ export class PartnerOutboxProjection implements Projection {
   ];
 
   async apply(tx: SqlExecutor, events: readonly StoredEvent[], context?: ApplyContext): Promise<LiveChange[]> {
-    const rows = [];
+    const jobs: QueuedJobRow[] = [];
     for (const event of events) {
       const job = jobFor(event);
-      if (!job) continue;
       // The partner call continues the chain of work that caused the event.
-      rows.push({ job_id: event.metadata.eventId, ordering_key: orderingKey(job), company_id: job.companyId, job: { ...job, correlationId: event.metadata.correlationId } });
+      if (job) jobs.push(jobRow(event.metadata.eventId, { ...job, correlationId: event.metadata.correlationId }));
     }
-    // The batch's jobs in one statement, numbered (`seq`) in the order of their events: a case's jobs run in that order.
-    if (rows.length > 0)
-      await write(
-        tx,
-        context,
-        `INSERT INTO ${OUTBOX_TABLE} (job_id, ordering_key, company_id, job)
-         SELECT r.job_id, r.ordering_key, r.company_id, r.job
-           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (job_id text, ordering_key text, company_id text, job jsonb)) WITH ORDINALITY AS r(job_id, ordering_key, company_id, job, n)
-          ORDER BY r.n
-         ON CONFLICT (job_id) DO NOTHING`,
-        [JSON.stringify(rows)],
-      );
+    // The batch's jobs in one statement, kept for the end of the batch with the other read models' writes.
+    if (jobs.length > 0) await write(tx, context, ENQUEUE_SQL, [JSON.stringify(jobs)]);
     return [];
   }
 }
 
-export async function enqueue(tx: SqlExecutor, jobId: string, job: PartnerJob & { correlationId?: string }): Promise<void> {
-  await tx.query(
-    `INSERT INTO ${OUTBOX_TABLE} (job_id, ordering_key, company_id, job) VALUES ($1, $2, $3, $4) ON CONFLICT (job_id) DO NOTHING`,
-    [jobId, orderingKey(job), job.companyId, JSON.stringify(job)],
-  );
+type QueuedJob = PartnerJob & { correlationId?: string };
+type QueuedJobRow = { job_id: string; ordering_key: string; company_id: string; job: QueuedJob };
+
+const jobRow = (jobId: string, job: QueuedJob): QueuedJobRow => ({ job_id: jobId, ordering_key: orderingKey(job), company_id: job.companyId, job });
+
+/** Jobs as a JSON array, numbered (`seq`) in the array's order: a case's jobs run in that order. Each job once (its id). */
+const ENQUEUE_SQL = `INSERT INTO ${OUTBOX_TABLE} (job_id, ordering_key, company_id, job)
+  SELECT r.job_id, r.ordering_key, r.company_id, r.job
+    FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (job_id text, ordering_key text, company_id text, job jsonb)) WITH ORDINALITY AS r(job_id, ordering_key, company_id, job, n)
+   ORDER BY r.n
+  ON CONFLICT (job_id) DO NOTHING`;
+
+export async function enqueue(tx: SqlExecutor, jobId: string, job: QueuedJob): Promise<void> {
+  await tx.query(ENQUEUE_SQL, [JSON.stringify([jobRow(jobId, job)])]);
 }
